@@ -1,0 +1,177 @@
+//! The pipeline, one stage after the other: load -> validate -> render -> index -> write.
+//! `check` runs the same stages as `build` up to (not including) writing.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::frontmatter::SourceFile;
+use crate::load::{self, Loaded};
+use crate::markdown::{self, Markdown, Trust};
+use crate::render::{self, OutputFile, RenderedContent, Renderer};
+use crate::site::Site;
+use crate::{outputs, search, write};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `content/site.toml`.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did, for the summary line.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub modules: usize,
+    pub files: usize,
+    pub warnings: Diagnostics,
+    pub millis: u128,
+}
+
+/// Everything `check` and `build` have in common: the loaded site, its rendered Markdown
+/// and templates, and every diagnostic.
+struct Prepared {
+    site: Site,
+    content: RenderedContent,
+    tera: Option<tera::Tera>,
+    diagnostics: Diagnostics,
+}
+
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared> {
+    let Loaded { mut site, mut diagnostics } = load::load(root, today())?;
+    if let Some(url) = base_url {
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                site.settings.base_url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+            }
+            _ => return Err(Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))),
+        }
+    }
+    let tera = match render::load_templates(root) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diagnostics.extend(d.0);
+            None
+        }
+    };
+    let (content, md_diags) = render_markdown(&site, root);
+    diagnostics.extend(md_diags);
+    diagnostics.sort();
+    Ok(Prepared { site, content, tera, diagnostics })
+}
+
+/// Renders every Markdown text; broken relative links in module descriptions are errors.
+fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic>) {
+    let slugs: HashSet<String> = site.modules.iter().map(|m| m.slug.clone()).collect();
+    let md = Markdown::new(slugs);
+    let results: Vec<(String, markdown::Rendered, Vec<Diagnostic>)> = site
+        .modules
+        .par_iter()
+        .map(|m| {
+            let r = md.render(&m.body, Trust::Contributor);
+            let mut diags = Vec::new();
+            if !r.bad_links.is_empty() || !r.removed_links.is_empty() {
+                // Re-read for positions: only for files that have something to report.
+                let text = std::fs::read_to_string(root.join(&m.path)).unwrap_or_default();
+                let file = SourceFile::new(m.path.clone(), text);
+                for (range, msg) in &r.bad_links {
+                    let span = m.body_offset + range.start..m.body_offset + range.end;
+                    diags.push(
+                        file.error("bad-link", span, msg.clone())
+                            .with_label("this link would be broken on the site")
+                            .with_help("use an absolute https:// URL, or `../<slug>/index.html` for another module"),
+                    );
+                }
+                for (range, msg) in &r.removed_links {
+                    let span = m.body_offset + range.start..m.body_offset + range.end;
+                    diags.push(file.warning("removed-link", span, msg.clone()).with_label("only http(s) and mailto links are kept"));
+                }
+            }
+            (m.slug.clone(), r, diags)
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let mut modules = BTreeMap::new();
+    for (slug, r, d) in results {
+        diags.extend(d);
+        modules.insert(slug, r);
+    }
+    let categories = site.categories.iter().map(|c| (c.slug.clone(), md.render(&c.body, Trust::Maintainer).html)).collect();
+    let pages = site.pages.iter().map(|p| (p.slug.clone(), md.render(&p.body, Trust::Maintainer).html)).collect();
+    (RenderedContent { modules, categories, pages }, diags)
+}
+
+/// Validates everything a build would read. Content problems come back as diagnostics;
+/// only I/O and usage failures are errors.
+pub fn check(root: &Path) -> Result<Diagnostics> {
+    Ok(prepare(root, None)?.diagnostics)
+}
+
+/// Builds the site into the output directory, replacing it only on success.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let root = &opts.root;
+    let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
+    let output = write::check_output(root, &output)?;
+    let prepared = prepare(root, opts.base_url.as_deref())?;
+    if prepared.diagnostics.has_errors() {
+        return Err(Error::Content(prepared.diagnostics));
+    }
+    let Prepared { site, content, tera, diagnostics } = prepared;
+    let tera = tera.ok_or_else(|| Error::Content(diagnostics.clone()))?;
+    let files = render_site(&site, &tera, &content)?;
+    write::write_site(&output, &files, &root.join("theme/static"))?;
+    Ok(BuildReport {
+        output,
+        modules: site.modules.len(),
+        files: files.len(),
+        warnings: diagnostics,
+        millis: start.elapsed().as_millis(),
+    })
+}
+
+/// Every output file but the theme's static assets.
+fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent) -> Result<Vec<OutputFile>> {
+    let renderer = Renderer::new(site, tera, content);
+    let ((pages, index), rest) = rayon::join(
+        || rayon::join(|| renderer.all_pages(), || search::index_json(site, &content.modules)),
+        || {
+            vec![
+                ("sitemap.xml", outputs::sitemap(site)),
+                ("robots.txt", outputs::robots(site)),
+                ("atom.xml", outputs::atom(site)),
+                ("catalogue.json", outputs::catalogue_json(site)),
+                ("search-data.json", search::data_json(site)),
+                ("static/highlight-light.css", markdown::highlight_css("InspiredGitHub")),
+                ("static/highlight-dark.css", markdown::highlight_css("base16-ocean.dark")),
+            ]
+        },
+    );
+    let mut files = pages?;
+    files.push(OutputFile { path: "search-index.json".into(), bytes: index.into_bytes() });
+    files.extend(rest.into_iter().map(|(p, s)| OutputFile { path: p.into(), bytes: s.into_bytes() }));
+    let mut seen = HashSet::new();
+    for f in &files {
+        if !seen.insert(f.path.as_str()) {
+            return Err(Error::Content(Diagnostics(vec![Diagnostic::file(
+                Severity::Error,
+                "output-collision",
+                &f.path,
+                format!("two pages would be written to {}", f.path),
+            )])));
+        }
+    }
+    Ok(files)
+}

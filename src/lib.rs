@@ -1,0 +1,24 @@
+//! marketplace: a static site generator for an open catalogue of machine-learning modules.
+//!
+//! Data flows one way: [`load`] -> [`markdown`] -> [`render`] / [`search`] / [`outputs`]
+//! -> [`write`], driven by [`build`]. See ARCHITECTURE.md for the map.
+
+pub mod build;
+pub mod diagnostics;
+pub mod error;
+pub mod frontmatter;
+pub mod import;
+pub mod load;
+pub mod markdown;
+pub mod module;
+pub mod outputs;
+pub mod render;
+pub mod scaffold;
+pub mod search;
+pub mod site;
+pub mod slug;
+pub mod write;
+
+pub use build::{build, check, BuildOptions, BuildReport};
+pub use diagnostics::{Diagnostic, Diagnostics, Format, Severity};
+pub use error::{Error, Result};

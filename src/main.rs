@@ -1,0 +1,169 @@
+//! The `marketplace` binary: parse arguments, call the library, map errors to exit codes
+//! (0 success, 1 content errors, 2 usage or I/O failure).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use marketplace::diagnostics::{self, Format};
+use marketplace::import::{self, ImportOptions};
+use marketplace::scaffold::{self, NewModule};
+use marketplace::{BuildOptions, Error};
+
+#[derive(Parser)]
+#[command(name = "marketplace", version, about = "Builds the open catalogue of machine-learning modules into a static site")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Github,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output directory (replaced only on success)
+    Build {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Defaults to <root>/public
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Overrides base_url of content/site.toml
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Validate everything a build reads, without writing anything
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// Create modules/SLUG.md from the template
+    New {
+        slug: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Convert DEEP metadata.json / AI4OS ai4-metadata.yml files into module files
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        category: Option<String>,
+        /// Overwrite existing module files
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build { root, output, base_url } => build(BuildOptions { root, output, base_url }),
+        Command::Check { root, format } => check(root, format),
+        Command::New { slug, root, title, category } => new(NewModule { root, slug, title, category }),
+        Command::Import { files, root, category, force } => import(ImportOptions { root, files, category, force }),
+    };
+    ExitCode::from(code)
+}
+
+fn fail(e: &Error) -> u8 {
+    match e {
+        Error::Content(d) => eprint!("{}", diagnostics::render(d, Format::Human, color())),
+        other => eprintln!("error: {other}"),
+    }
+    e.exit_code() as u8
+}
+
+fn build(opts: BuildOptions) -> u8 {
+    match marketplace::build(&opts) {
+        Ok(report) => {
+            if !report.warnings.0.is_empty() {
+                eprint!("{}", diagnostics::render(&report.warnings, Format::Human, color()));
+            }
+            eprintln!(
+                "built {} modules into {} ({} files) in {} ms",
+                report.modules,
+                report.output.display(),
+                report.files,
+                report.millis
+            );
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn check(root: PathBuf, format: FormatArg) -> u8 {
+    let format = match format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Github => Format::Github,
+        FormatArg::Json => Format::Json,
+    };
+    match marketplace::check(&root) {
+        Ok(diags) => {
+            let text = diagnostics::render(&diags, format, format == Format::Human && color());
+            if format == Format::Human {
+                eprint!("{text}");
+                if diags.0.is_empty() {
+                    eprintln!("no problems found");
+                }
+            } else {
+                print!("{text}");
+            }
+            u8::from(diags.has_errors())
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn new(opts: NewModule) -> u8 {
+    match scaffold::new_module(&opts, marketplace::build::today()) {
+        Ok(Ok(path)) => {
+            println!("created {}", path.display());
+            eprintln!("next: edit it, preview with `marketplace build`, then run `marketplace check`");
+            0
+        }
+        Ok(Err(refusal)) => {
+            eprintln!("error: {refusal}");
+            1
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn import(opts: ImportOptions) -> u8 {
+    match import::run(&opts) {
+        Ok(report) => {
+            for (src, target, category, warnings) in &report.written {
+                println!("imported {} -> {} (category {category})", src.display(), target.display());
+                for w in warnings {
+                    eprintln!("  warning: {w}");
+                }
+            }
+            for (src, reason) in &report.failed {
+                eprintln!("error: {}: {reason}", src.display());
+            }
+            eprintln!("{} imported, {} failed", report.written.len(), report.failed.len());
+            u8::from(!report.failed.is_empty())
+        }
+        Err(e) => fail(&e),
+    }
+}

@@ -1,0 +1,394 @@
+//! Markdown -> sanitised HTML, with highlighted code and heading anchors, and the plain
+//! text that the search index takes. Module descriptions are untrusted: whatever HTML
+//! they hold goes through ammonia, and only links we can vouch for survive.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::slug;
+
+pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// Past these sizes a code block is shown without colours: a pathological block must not
+/// stall the build.
+const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
+const MAX_HIGHLIGHT_LINE: usize = 2_000;
+/// Ids the theme uses; headings never take them.
+const RESERVED_IDS: &[&str] = &[
+    "main", "search-input", "search-results", "search-facets", "run-docker", "run-udocker", "api-url", "cite",
+    "bibtex", "use", "retrain", "top",
+];
+
+/// The result of rendering one Markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Text without markup, for the search index and descriptions.
+    pub plain: String,
+    /// Links that cannot work on the site, with their byte range in the source.
+    pub bad_links: Vec<(Range<usize>, String)>,
+    /// Links that the sanitiser will remove (`javascript:` and friends).
+    pub removed_links: Vec<(Range<usize>, String)>,
+}
+
+/// Who wrote the text decides how much we trust its links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// A module description from a pull request: relative links must lead to a module page.
+    Contributor,
+    /// Categories and pages, written by the maintainers: relative links pass through.
+    Maintainer,
+}
+
+/// Renders Markdown for one site. Holds the sanitisers, built once.
+pub struct Markdown {
+    contributor: ammonia::Builder<'static>,
+    maintainer: ammonia::Builder<'static>,
+    modules: Arc<HashSet<String>>,
+}
+
+impl Markdown {
+    /// `modules`: the slugs of every module, so `../<slug>/index.html` links can be checked.
+    pub fn new(modules: HashSet<String>) -> Self {
+        let modules = Arc::new(modules);
+        let known = Arc::clone(&modules);
+        let mut contributor = base_sanitiser();
+        contributor.attribute_filter(move |element, attribute, value| filter(element, attribute, value, Some(&known)));
+        let mut maintainer = base_sanitiser();
+        maintainer.attribute_filter(|element, attribute, value| filter(element, attribute, value, None));
+        Markdown { contributor, maintainer, modules }
+    }
+
+    pub fn render(&self, source: &str, trust: Trust) -> Rendered {
+        let mut out = Rendered::default();
+        let mut options = Options::empty();
+        options.insert(Options::ENABLE_TABLES);
+        options.insert(Options::ENABLE_FOOTNOTES);
+        options.insert(Options::ENABLE_STRIKETHROUGH);
+        let parser = Parser::new_ext(source, options).into_offset_iter();
+
+        let mut events: Vec<Event> = Vec::new();
+        let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+        let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
+        let mut code: Option<(String, String)> = None;
+
+        for (event, range) in parser {
+            if let Some((lang, text)) = code.as_mut() {
+                match event {
+                    Event::Text(t) => text.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        push_plain(&mut out.plain, text);
+                        events.push(Event::Html(CowStr::from(highlight(text, lang))));
+                        code = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match &event {
+                Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                    self.check_link(dest_url, range.clone(), trust, &mut out);
+                }
+                Event::Text(t) | Event::Code(t) => push_plain(&mut out.plain, t),
+                _ => {}
+            }
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new(), String::new())),
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, inner, text)) = heading.take() {
+                        // The page title is the only h1: description headings move one level down.
+                        let n = (level as usize + 1).min(6);
+                        let id = unique_id(&text, &mut ids);
+                        events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\">"))));
+                        events.extend(inner);
+                        events.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
+                    }
+                }
+                other => match heading.as_mut() {
+                    Some((_, inner, text)) => {
+                        if let Event::Text(t) | Event::Code(t) = &other {
+                            text.push_str(t);
+                        }
+                        inner.push(other);
+                    }
+                    None => events.push(other),
+                },
+            }
+        }
+        let mut raw = String::with_capacity(source.len() * 3 / 2);
+        html::push_html(&mut raw, events.into_iter());
+        let sanitiser = match trust {
+            Trust::Contributor => &self.contributor,
+            Trust::Maintainer => &self.maintainer,
+        };
+        let clean = sanitiser.clean(&raw).to_string();
+        out.html = finish_images(&clean);
+        out.plain = out.plain.trim().to_string();
+        out
+    }
+
+    fn check_link(&self, url: &str, range: Range<usize>, trust: Trust, out: &mut Rendered) {
+        let url = url.trim();
+        let lower = url.to_ascii_lowercase();
+        if let Some(scheme) = scheme_of(&lower) {
+            if !matches!(scheme, "http" | "https" | "mailto") {
+                out.removed_links.push((range, format!("`{scheme}:` links are removed from the page")));
+            }
+            return;
+        }
+        if trust == Trust::Maintainer || url.starts_with('#') || url.is_empty() {
+            return;
+        }
+        if url.starts_with("//") {
+            out.bad_links.push((range, format!("protocol-relative URL `{url}`: write it with https:")));
+            return;
+        }
+        if module_link_slug(url).is_some_and(|s| self.modules.contains(s)) {
+            return;
+        }
+        out.bad_links.push((
+            range,
+            format!("relative link `{url}` does not lead to a page of the site"),
+        ));
+    }
+}
+
+fn base_sanitiser() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener nofollow"))
+        .add_tag_attributes("span", ["class"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("pre", ["class"])
+        .add_tag_attributes("div", ["class"])
+        .add_tag_attributes("img", ["loading", "decoding"])
+        .set_tag_attribute_value("img", "loading", "lazy")
+        .set_tag_attribute_value("img", "decoding", "async")
+        .add_tags(["figure", "figcaption"]);
+    for h in ["h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    b
+}
+
+/// Which attributes survive. Classes only from our highlighter (so contributed markup can
+/// not borrow the theme's look); ids only on headings we numbered; relative URLs only
+/// towards module pages for contributors.
+fn filter<'u>(element: &str, attribute: &str, value: &'u str, modules: Option<&HashSet<String>>) -> Option<std::borrow::Cow<'u, str>> {
+    match attribute {
+        "class" => {
+            let kept: Vec<&str> = value
+                .split_whitespace()
+                .filter(|c| c.starts_with("hl-") || c.starts_with("language-") || c.starts_with("footnote-") || *c == "code")
+                .collect();
+            (!kept.is_empty()).then(|| kept.join(" ").into())
+        }
+        "id" => element.starts_with('h').then(|| value.into()),
+        "href" | "src" => {
+            let Some(modules) = modules else { return Some(value.into()) };
+            let v = value.trim();
+            if v.starts_with('#') || scheme_of(&v.to_ascii_lowercase()).is_some() {
+                return Some(value.into());
+            }
+            match module_link_slug(v) {
+                Some(s) if modules.contains(s) && element == "a" => Some(value.into()),
+                _ => None,
+            }
+        }
+        _ => Some(value.into()),
+    }
+}
+
+/// `../<slug>/` or `../<slug>/index.html` (with an optional `#fragment`): a link from one
+/// module page to another.
+fn module_link_slug(url: &str) -> Option<&str> {
+    let path = url.split('#').next()?;
+    let rest = path.strip_prefix("../")?;
+    let slug = rest.strip_suffix("/index.html").or_else(|| rest.strip_suffix('/'))?;
+    slug::is_valid(slug).then_some(slug)
+}
+
+fn scheme_of(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let valid = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // A colon after a slash, `?` or `#` belongs to a path, not a scheme.
+    valid.then_some(scheme)
+}
+
+fn push_plain(plain: &mut String, text: &str) {
+    if !plain.is_empty() && !plain.ends_with(char::is_whitespace) {
+        plain.push(' ');
+    }
+    plain.push_str(text);
+}
+
+fn unique_id(text: &str, ids: &mut HashSet<String>) -> String {
+    let base = slug::slugify(text).unwrap_or_else(|| "section".into());
+    let mut id = base.clone();
+    let mut n = 1;
+    while ids.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ids.insert(id.clone());
+    id
+}
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+const LANGUAGE_ALIASES: &[(&str, &str)] = &[("sh", "bash"), ("shell", "bash"), ("console", "bash"), ("py", "python"), ("yml", "yaml"), ("js", "javascript")];
+
+/// Highlights a code block with CSS classes; unknown languages and oversized blocks are
+/// escaped as plain text.
+pub fn highlight(code: &str, lang: &str) -> String {
+    let lang = lang.trim().to_ascii_lowercase();
+    let lang = LANGUAGE_ALIASES.iter().find(|(a, _)| *a == lang).map_or(lang.as_str(), |(_, l)| l);
+    let set = syntaxes();
+    let class = if slug::is_valid(lang) { format!(" class=\"language-{lang}\"") } else { String::new() };
+    let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
+    let too_big = code.len() > MAX_HIGHLIGHT_BYTES || code.lines().any(|l| l.len() > MAX_HIGHLIGHT_LINE);
+    let body = match syntax {
+        Some(syntax) if !too_big => {
+            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+            let ok = LinesWithEndings::from(code).all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
+            if ok {
+                gen.finalize()
+            } else {
+                escape(code)
+            }
+        }
+        _ => escape(code),
+    };
+    format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+}
+
+/// The stylesheet for highlighted code, for one of syntect's bundled themes.
+pub fn highlight_css(theme: &str) -> String {
+    static THEMES: OnceLock<syntect::highlighting::ThemeSet> = OnceLock::new();
+    let themes = THEMES.get_or_init(syntect::highlighting::ThemeSet::load_defaults);
+    themes
+        .themes
+        .get(theme)
+        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+        .unwrap_or_default()
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every image gets an `alt` (empty when the author gave none: decorative) so pages stay
+/// accessible. ammonia quotes attributes and escapes `>` inside them, so `>` ends a tag.
+fn finish_images(html: &str) -> String {
+    if !html.contains("<img") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut rest = html;
+    while let Some(i) = rest.find("<img") {
+        out.push_str(&rest[..i]);
+        let tag_end = rest[i..].find('>').map_or(rest.len(), |j| i + j);
+        let tag = &rest[i..tag_end];
+        out.push_str(tag);
+        if !tag.contains(" alt=\"") {
+            out.push_str(" alt=\"\"");
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A short plain-text excerpt, cut at a word boundary.
+pub fn excerpt(plain: &str, max_chars: usize) -> String {
+    if plain.chars().count() <= max_chars {
+        return plain.to_string();
+    }
+    let cut: String = plain.chars().take(max_chars).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md() -> Markdown {
+        Markdown::new(["other".to_string()].into_iter().collect())
+    }
+
+    #[test]
+    fn scripts_and_handlers_never_survive() {
+        let r = md().render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">y</a> <a href=\"data:text/html,<script>\">z</a>",
+            Trust::Contributor,
+        );
+        let h = r.html.to_lowercase();
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("onerror"), "{h}");
+        assert!(!h.contains("javascript:"), "{h}");
+        assert!(!h.contains("data:"), "{h}");
+        assert_eq!(r.removed_links.len(), 1);
+    }
+
+    #[test]
+    fn external_links_and_images() {
+        let r = md().render("[a](https://e.org) ![pic](https://e.org/p.png)\n\n<img src='https://e.org/q.png' width=10 height=20>", Trust::Contributor);
+        assert!(r.html.contains("rel=\"noopener nofollow\""), "{}", r.html);
+        assert!(r.html.contains("alt=\"pic\""));
+        assert!(r.html.contains("width=\"10\"") && r.html.contains("alt=\"\""), "{}", r.html);
+    }
+
+    #[test]
+    fn relative_links_are_checked() {
+        let r = md().render("[ok](../other/index.html) [bad](./deep-oc-x.html) [frag](#top)", Trust::Contributor);
+        assert_eq!(r.bad_links.len(), 1, "{:?}", r.bad_links);
+        assert!(r.html.contains("href=\"../other/index.html\""));
+        assert!(!r.html.contains("deep-oc-x"));
+    }
+
+    #[test]
+    fn headings_get_ids_and_move_down() {
+        let r = md().render("# Usage\n\n## Usage\n\n# Main", Trust::Contributor);
+        assert!(r.html.contains("<h2 id=\"usage\">Usage</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"usage-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"main-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let r = md().render("```python\nimport os\n```\n\n```js\nconst a = /x+/g; function f(){ return `t${a}` }\n```", Trust::Contributor);
+        assert!(r.html.contains("hl-source"), "{}", r.html);
+        assert!(r.html.contains("language-javascript"), "{}", r.html);
+        assert!(r.plain.contains("import os"));
+    }
+}

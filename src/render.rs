@@ -1,0 +1,526 @@
+//! Tera templates and the page contexts: turns a `Site` with its rendered Markdown into
+//! the HTML pages of the output table in DESIGN.md.
+//!
+//! tera 1.20 rather than 2.x: 1.x is the stable, documented line that Zola also uses;
+//! we need none of 2.x's changes and none of its built-in filters (slugs are made in Rust).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::module::{Kind, Links, Module};
+use crate::site::Site;
+
+/// Templates every theme must have.
+pub const TEMPLATES: &[&str] = &[
+    "base.html", "index.html", "module.html", "category.html", "categories.html", "tags.html", "tag.html", "page.html",
+    "search.html", "404.html",
+];
+/// How many modules the home page lists as "newest".
+pub const NEWEST_COUNT: usize = 6;
+
+/// A file of the output, path relative to the output root.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// HTML of every Markdown text of the site, rendered once.
+pub struct RenderedContent {
+    pub modules: BTreeMap<String, crate::markdown::Rendered>,
+    pub categories: BTreeMap<String, String>,
+    pub pages: BTreeMap<String, String>,
+}
+
+/// Loads `theme/templates/*.html`. Template errors are content errors of the theme.
+pub fn load_templates(root: &Path) -> std::result::Result<Tera, Diagnostics> {
+    let dir = root.join("theme/templates");
+    let mut diags = Diagnostics::default();
+    let mut files = Vec::new();
+    match std::fs::read_dir(&dir) {
+        Ok(entries) => {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".html") {
+                    match std::fs::read_to_string(e.path()) {
+                        Ok(text) => files.push((name, text)),
+                        Err(err) => diags.push(Diagnostic::file(Severity::Error, "io", &format!("theme/templates/{name}"), format!("cannot read: {err}"))),
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            diags.push(Diagnostic::file(Severity::Error, "missing-theme", "theme/templates", format!("cannot read the templates: {e}")));
+            return Err(diags);
+        }
+    }
+    files.sort();
+    for required in TEMPLATES {
+        if !files.iter().any(|(n, _)| n == required) {
+            diags.push(Diagnostic::file(
+                Severity::Error,
+                "missing-template",
+                &format!("theme/templates/{required}"),
+                format!("the theme has no `{required}`"),
+            ));
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        diags.push(Diagnostic::file(Severity::Error, "template", &template_file(&e), error_chain(&e)));
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(tera)
+    }
+}
+
+fn template_file(e: &tera::Error) -> String {
+    let text = e.to_string();
+    let name = text.split('\'').nth(1).filter(|n| n.ends_with(".html")).unwrap_or("");
+    format!("theme/templates/{name}")
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+// ---- contexts -------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    repository: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+struct CategoryRef<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+    icon: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Card<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    category: CategoryRef<'a>,
+    tags: Vec<TagRef<'a>>,
+    predict: bool,
+    train: bool,
+    created: String,
+    license: Option<&'a str>,
+}
+
+#[derive(Serialize, Clone)]
+struct NavCategory<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    count: usize,
+    url: String,
+    icon: &'a str,
+}
+
+#[derive(Serialize)]
+struct NavPage<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct DockerCtx {
+    image: String,
+    tag: String,
+    port: u16,
+    api_path: String,
+    reference: String,
+    run: String,
+    udocker: String,
+    api_url: String,
+}
+
+#[derive(Serialize)]
+struct ModuleCtx<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    content: &'a str,
+    category: CategoryRef<'a>,
+    tags: Vec<TagRef<'a>>,
+    license: Option<&'a str>,
+    license_url: Option<String>,
+    created: String,
+    updated: Option<String>,
+    kind: Kind,
+    predict: bool,
+    train: bool,
+    links: &'a Links,
+    docker: Option<DockerCtx>,
+    doi: Option<String>,
+    edit_url: Option<String>,
+}
+
+/// Builds contexts and renders pages for one site.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    content: &'a RenderedContent,
+    nav_categories: Vec<NavCategory<'a>>,
+    counts: BTreeMap<&'a str, usize>,
+}
+
+/// `modules/x/index.html` -> `../../`: the way back to the site root from a page.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The URL of page `n` of a paginated list whose first page is `base` + `index.html`.
+fn list_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("{base}index.html")
+    } else {
+        format!("{base}page/{n}/index.html")
+    }
+}
+
+pub fn module_url(slug: &str) -> String {
+    format!("modules/{slug}/index.html")
+}
+pub fn category_url(slug: &str) -> String {
+    format!("categories/{slug}/index.html")
+}
+pub fn tag_url(slug: &str) -> String {
+    format!("tags/{slug}/index.html")
+}
+pub fn page_url(slug: &str) -> String {
+    format!("{slug}/index.html")
+}
+
+/// Where `url` (relative to the site root) lives on the web: directory URLs for pages.
+pub fn absolute_url(base_url: &str, url: &str) -> String {
+    format!("{base_url}{}", url.strip_suffix("index.html").unwrap_or(url))
+}
+
+/// `https://doi.org/10.1/x` -> `10.1/x`.
+pub fn doi_of(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/"]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map(|p| url[p.len()..].to_string())
+        .filter(|d| d.starts_with("10."))
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, tera: &'a Tera, content: &'a RenderedContent) -> Self {
+        let mut counts = BTreeMap::new();
+        for m in &site.modules {
+            *counts.entry(m.category.as_str()).or_insert(0) += 1;
+        }
+        let nav_categories = site
+            .categories
+            .iter()
+            .map(|c| NavCategory {
+                slug: &c.slug,
+                title: &c.title,
+                summary: &c.summary,
+                count: counts.get(c.slug.as_str()).copied().unwrap_or(0),
+                url: category_url(&c.slug),
+                icon: c.icon.as_deref().unwrap_or("default"),
+            })
+            .collect();
+        Renderer { site, tera, content, nav_categories, counts }
+    }
+
+    fn common(&self, path: &str, title: &str, description: &str) -> Context {
+        let s = &self.site.settings;
+        let mut ctx = Context::new();
+        ctx.insert("root", &root_of(path));
+        ctx.insert(
+            "site",
+            &SiteCtx {
+                title: &s.title,
+                description: &s.description,
+                base_url: &s.base_url,
+                language: &s.language,
+                repository: s.repository.as_deref().unwrap_or(""),
+            },
+        );
+        ctx.insert("page_title", title);
+        ctx.insert("page_description", if description.is_empty() { s.description.as_str() } else { description });
+        ctx.insert("canonical", &absolute_url(&s.base_url, path));
+        ctx.insert("nav_categories", &self.nav_categories);
+        let pages: Vec<NavPage> = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.in_nav)
+            .map(|p| NavPage { slug: &p.slug, title: &p.title, url: page_url(&p.slug) })
+            .collect();
+        ctx.insert("nav_pages", &pages);
+        ctx.insert("generated_by", "marketplace");
+        ctx
+    }
+
+    fn category_ref(&self, slug: &'a str) -> CategoryRef<'a> {
+        let c = self.site.category(slug);
+        CategoryRef {
+            slug,
+            title: c.map_or(slug, |c| c.title.as_str()),
+            url: category_url(slug),
+            icon: c.and_then(|c| c.icon.as_deref()).unwrap_or("default"),
+        }
+    }
+
+    fn tags(m: &'a Module) -> Vec<TagRef<'a>> {
+        m.tags.iter().map(|t| TagRef { name: &t.name, slug: &t.slug, url: tag_url(&t.slug) }).collect()
+    }
+
+    fn card(&self, m: &'a Module) -> Card<'a> {
+        Card {
+            slug: &m.slug,
+            title: &m.title,
+            summary: &m.summary,
+            url: module_url(&m.slug),
+            category: self.category_ref(&m.category),
+            tags: Self::tags(m),
+            predict: m.predict,
+            train: m.train,
+            created: m.created.to_string(),
+            license: m.license.as_deref(),
+        }
+    }
+
+    fn render(&self, template: &str, ctx: &Context, path: String) -> Result<OutputFile> {
+        match self.tera.render(template, ctx) {
+            Ok(html) => Ok(OutputFile { path, bytes: html.into_bytes() }),
+            Err(e) => Err(Error::Content(Diagnostics(vec![Diagnostic::file(
+                Severity::Error,
+                "template",
+                &format!("theme/templates/{template}"),
+                format!("rendering {path} failed: {}", error_chain(&e)),
+            )]))),
+        }
+    }
+
+    /// Renders one paginated list (home, a category, a tag) into one file per page.
+    fn paginated(
+        &self,
+        base: &str,
+        template: &str,
+        modules: &[&'a Module],
+        title: &str,
+        description: &str,
+        extra: impl Fn(&mut Context) + Sync,
+    ) -> Result<Vec<OutputFile>> {
+        let size = self.site.settings.page_size.max(1);
+        let total = modules.len().div_ceil(size).max(1);
+        (1..=total)
+            .into_par_iter()
+            .map(|n| {
+                let path = list_url(base, n);
+                let chunk = modules.chunks(size).nth(n - 1).unwrap_or(&[]);
+                let page_title = if n > 1 { format!("{title} (page {n} of {total})") } else { title.to_string() };
+                let mut ctx = self.common(&path, &page_title, description);
+                let cards: Vec<Card> = chunk.iter().map(|m| self.card(m)).collect();
+                ctx.insert("modules", &cards);
+                ctx.insert(
+                    "pagination",
+                    &Pagination {
+                        current: n,
+                        total,
+                        prev_url: (n > 1).then(|| list_url(base, n - 1)),
+                        next_url: (n < total).then(|| list_url(base, n + 1)),
+                        pages: (1..=total).map(|i| PageLink { number: i, url: list_url(base, i), current: i == n }).collect(),
+                    },
+                );
+                extra(&mut ctx);
+                self.render(template, &ctx, path)
+            })
+            .collect()
+    }
+
+    /// Every HTML page of the site.
+    pub fn all_pages(&self) -> Result<Vec<OutputFile>> {
+        let site = self.site;
+        let mut out = Vec::new();
+
+        // Home
+        let all: Vec<&Module> = site.modules.iter().collect();
+        let newest: Vec<Card> = site.newest().into_iter().take(NEWEST_COUNT).map(|m| self.card(m)).collect();
+        out.extend(self.paginated("", "index.html", &all, &site.settings.title, &site.settings.description, |ctx| {
+            ctx.insert("categories", &self.nav_categories);
+            ctx.insert("newest", &newest);
+            ctx.insert("module_count", &site.modules.len());
+        })?);
+
+        // Modules
+        let modules: Vec<OutputFile> = site.modules.par_iter().map(|m| self.module_page(m)).collect::<Result<_>>()?;
+        out.extend(modules);
+
+        // Categories
+        let path = "categories/index.html".to_string();
+        let mut ctx = self.common(&path, "Categories", "Every category of the catalogue");
+        ctx.insert("categories", &self.nav_categories);
+        out.push(self.render("categories.html", &ctx, path)?);
+        for c in &site.categories {
+            let modules = site.modules_in(&c.slug);
+            let content = self.content.categories.get(&c.slug).map_or("", String::as_str);
+            let count = self.counts.get(c.slug.as_str()).copied().unwrap_or(0);
+            let icon = c.icon.as_deref().unwrap_or("default");
+            out.extend(self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, |ctx| {
+                ctx.insert(
+                    "category",
+                    &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "count": count}),
+                );
+            })?);
+        }
+
+        // Tags
+        let groups = site.tags();
+        #[derive(Serialize)]
+        struct TagCount<'t> {
+            name: &'t str,
+            slug: &'t str,
+            url: String,
+            count: usize,
+        }
+        let mut tag_list: Vec<TagCount> =
+            groups.iter().map(|g| TagCount { name: &g.tag.name, slug: &g.tag.slug, url: tag_url(&g.tag.slug), count: g.modules.len() }).collect();
+        tag_list.sort_by(|a, b| (a.name, a.slug).cmp(&(b.name, b.slug)));
+        let path = "tags/index.html".to_string();
+        let mut ctx = self.common(&path, "Tags", "Every tag of the catalogue, with how many modules carry it");
+        ctx.insert("tags", &tag_list);
+        out.push(self.render("tags.html", &ctx, path)?);
+        let tag_pages: Vec<Vec<OutputFile>> = groups
+            .par_iter()
+            .map(|g| {
+                let title = format!("Tag: {}", g.tag.name);
+                let description = format!("Modules tagged {}", g.tag.name);
+                self.paginated(&format!("tags/{}/", g.tag.slug), "tag.html", &g.modules, &title, &description, |ctx| {
+                    ctx.insert("tag", &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}));
+                })
+            })
+            .collect::<Result<_>>()?;
+        out.extend(tag_pages.into_iter().flatten());
+
+        // Content pages
+        for p in &site.pages {
+            let path = page_url(&p.slug);
+            let mut ctx = self.common(&path, &p.title, p.summary.as_deref().unwrap_or(""));
+            let content = self.content.pages.get(&p.slug).map_or("", String::as_str);
+            ctx.insert("page", &serde_json::json!({"slug": p.slug, "title": p.title, "summary": p.summary, "content": content}));
+            out.push(self.render("page.html", &ctx, path)?);
+        }
+
+        // Search and 404
+        let path = "search/index.html".to_string();
+        let ctx = self.common(&path, "Search", "Search every module of the catalogue");
+        out.push(self.render("search.html", &ctx, path)?);
+        let path = "404.html".to_string();
+        let ctx = self.common(&path, "Page not found", "");
+        out.push(self.render("404.html", &ctx, path)?);
+        Ok(out)
+    }
+
+    fn module_page(&self, m: &'a Module) -> Result<OutputFile> {
+        let path = module_url(&m.slug);
+        let mut ctx = self.common(&path, &m.title, &m.summary);
+        let content = self.content.modules.get(&m.slug).map_or("", |r| r.html.as_str());
+        let license_url = m
+            .license
+            .as_deref()
+            .filter(|l| !l.contains(' '))
+            .map(|l| format!("https://spdx.org/licenses/{}.html", l.trim_end_matches('+')));
+        let module = ModuleCtx {
+            slug: &m.slug,
+            title: &m.title,
+            summary: &m.summary,
+            content,
+            category: self.category_ref(&m.category),
+            tags: Self::tags(m),
+            license: m.license.as_deref(),
+            license_url,
+            created: m.created.to_string(),
+            updated: m.updated.map(|d| d.to_string()),
+            kind: m.kind,
+            predict: m.predict,
+            train: m.train,
+            links: &m.links,
+            docker: m.docker.as_ref().map(|d| DockerCtx {
+                image: d.image.clone(),
+                tag: d.tag.clone(),
+                port: d.port,
+                api_path: d.api_path.clone(),
+                reference: d.reference(),
+                run: d.run_command(),
+                udocker: d.udocker_commands(&m.slug),
+                api_url: d.api_url(),
+            }),
+            doi: m.links.cite.as_deref().and_then(doi_of),
+            edit_url: self.site.settings.repository.as_ref().map(|r| format!("{r}/blob/HEAD/{}", m.path)),
+        };
+        ctx.insert("module", &module);
+        self.render("module.html", &ctx, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_urls() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("modules/x/index.html"), "../../");
+        assert_eq!(list_url("categories/x/", 2), "categories/x/page/2/index.html");
+        assert_eq!(absolute_url("https://e.org/", "modules/x/index.html"), "https://e.org/modules/x/");
+        assert_eq!(doi_of("https://doi.org/10.1016/j.x").as_deref(), Some("10.1016/j.x"));
+        assert_eq!(doi_of("https://arxiv.org/abs/1"), None);
+    }
+}

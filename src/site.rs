@@ -1,0 +1,90 @@
+//! `Site`: the loaded repository. Settings, categories, content pages and modules, each
+//! validated; nothing here knows about HTML.
+
+use std::collections::BTreeMap;
+
+use crate::module::{Module, Tag};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub title: String,
+    pub description: String,
+    /// Absolute, always ending in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub repository: Option<String>,
+    /// Modules per list page before pagination.
+    pub page_size: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub order: i64,
+    pub icon: Option<String>,
+    pub body: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub order: i64,
+    pub in_nav: bool,
+    pub body: String,
+    pub path: String,
+}
+
+/// Everything a build needs, in a deterministic order: categories and pages by
+/// (order, slug), modules by slug.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub settings: Settings,
+    pub categories: Vec<Category>,
+    pub pages: Vec<Page>,
+    pub modules: Vec<Module>,
+}
+
+/// A tag with the modules that carry it.
+#[derive(Debug, Clone)]
+pub struct TagGroup<'a> {
+    pub tag: Tag,
+    pub modules: Vec<&'a Module>,
+}
+
+impl Site {
+    pub fn category(&self, slug: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.slug == slug)
+    }
+
+    pub fn modules_in(&self, category: &str) -> Vec<&Module> {
+        self.modules.iter().filter(|m| m.category == category).collect()
+    }
+
+    /// Modules newest first (by `created`, then slug), for the home page and feeds.
+    pub fn newest(&self) -> Vec<&Module> {
+        let mut v: Vec<&Module> = self.modules.iter().collect();
+        v.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.slug.cmp(&b.slug)));
+        v
+    }
+
+    /// Tags by slug. Two spellings with one slug share a page, shown under the first name
+    /// in sort order.
+    pub fn tags(&self) -> Vec<TagGroup<'_>> {
+        let mut map: BTreeMap<&str, TagGroup> = BTreeMap::new();
+        for m in &self.modules {
+            for t in &m.tags {
+                let g = map.entry(t.slug.as_str()).or_insert_with(|| TagGroup { tag: t.clone(), modules: Vec::new() });
+                if t.name < g.tag.name {
+                    g.tag.name = t.name.clone();
+                }
+                g.modules.push(m);
+            }
+        }
+        map.into_values().collect()
+    }
+}

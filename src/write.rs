@@ -1,0 +1,159 @@
+//! The output tree: everything is written into a temporary directory beside the output,
+//! then swapped in with one atomic rename, so a failed or killed build never leaves a
+//! half-written `public/`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+use crate::render::OutputFile;
+
+/// Refuses outputs whose replacement would destroy something that is not a site: the
+/// file system root, the site root or one of its ancestors, a file, or a non-empty
+/// directory that does not look like an earlier build.
+pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf> {
+    let absolute = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(Error::io("read the current directory", "."))?.join(output)
+    };
+    let normal = normalise(&absolute);
+    if normal.parent().is_none() {
+        return Err(Error::Usage(format!("refusing to write the site to {}: it is the file system root", output.display())));
+    }
+    let root_abs = normalise(&root.canonicalize().map_err(Error::io("read", root))?);
+    let out_canon = normal.canonicalize().unwrap_or_else(|_| normal.clone());
+    if root_abs.starts_with(&out_canon) {
+        return Err(Error::Usage(format!(
+            "refusing to write the site to {}: it contains the site's sources",
+            output.display()
+        )));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        if Path::new(&home) == out_canon {
+            return Err(Error::Usage(format!("refusing to write the site to {}: it is the home directory", output.display())));
+        }
+    }
+    if normal.exists() {
+        if !normal.is_dir() {
+            return Err(Error::Usage(format!("refusing to write the site to {}: it is a file", output.display())));
+        }
+        let empty = fs::read_dir(&normal).map_err(Error::io("read", &normal))?.next().is_none();
+        if !empty && !normal.join("index.html").exists() && !normal.join("404.html").exists() {
+            return Err(Error::Usage(format!(
+                "refusing to replace {}: it is not empty and does not look like a built site (no index.html); remove it or choose another --output",
+                output.display()
+            )));
+        }
+    }
+    Ok(normal)
+}
+
+/// Removes `.` and `..` without touching the file system.
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Writes `files` and copies `static_dir` (into `static/`) as the new content of `output`.
+pub fn write_site(output: &Path, files: &[OutputFile], static_dir: &Path) -> Result<()> {
+    let parent = output.parent().ok_or_else(|| Error::Usage("the output has no parent directory".into()))?;
+    fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    remove_stale(parent, &name);
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = fill(&tmp, files, static_dir).and_then(|()| swap(&tmp, output));
+    if tmp.exists() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Temporary trees of earlier builds that were killed before they could clean up.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    if let Ok(entries) = fs::read_dir(parent) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+fn fill(tmp: &Path, files: &[OutputFile], static_dir: &Path) -> Result<()> {
+    if tmp.exists() {
+        fs::remove_dir_all(tmp).map_err(Error::io("remove", tmp))?;
+    }
+    fs::create_dir_all(tmp).map_err(Error::io("create", tmp))?;
+    let mut statics = Vec::new();
+    if static_dir.is_dir() {
+        for e in WalkDir::new(static_dir).sort_by_file_name() {
+            let e = e.map_err(|e| Error::Io { path: static_dir.to_path_buf(), action: "read", source: e.into() })?;
+            if e.file_type().is_file() {
+                let rel = e.path().strip_prefix(static_dir).unwrap_or(e.path()).to_path_buf();
+                statics.push((e.path().to_path_buf(), Path::new("static").join(rel)));
+            }
+        }
+    }
+    let dirs: BTreeSet<PathBuf> = files
+        .iter()
+        .map(|f| Path::new(&f.path).to_path_buf())
+        .chain(statics.iter().map(|(_, to)| to.clone()))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+    for d in dirs {
+        let d = tmp.join(d);
+        fs::create_dir_all(&d).map_err(Error::io("create", &d))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let p = tmp.join(&f.path);
+        fs::write(&p, &f.bytes).map_err(Error::io("write", p))
+    })?;
+    statics.par_iter().try_for_each(|(from, to)| {
+        let p = tmp.join(to);
+        fs::copy(from, &p).map(|_| ()).map_err(Error::io("copy", from))
+    })?;
+    Ok(())
+}
+
+/// Puts `tmp` in place of `output` in one step where the system allows it.
+fn swap(tmp: &Path, output: &Path) -> Result<()> {
+    if !output.exists() {
+        return fs::rename(tmp, output).map_err(Error::io("rename into place", output));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let a = CString::new(tmp.as_os_str().as_bytes()).map_err(|_| Error::Usage("path contains NUL".into()))?;
+        let b = CString::new(output.as_os_str().as_bytes()).map_err(|_| Error::Usage("path contains NUL".into()))?;
+        // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
+        let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        if rc == 0 {
+            // `tmp` now holds the previous site.
+            return fs::remove_dir_all(tmp).map_err(Error::io("remove the previous output at", tmp));
+        }
+    }
+    // Elsewhere: two renames, with the previous site kept until the new one is in place.
+    let old = tmp.with_extension("old");
+    fs::rename(output, &old).map_err(Error::io("move aside", output))?;
+    if let Err(e) = fs::rename(tmp, output) {
+        let _ = fs::rename(&old, output);
+        return Err(Error::Io { path: output.to_path_buf(), action: "rename into place", source: e });
+    }
+    fs::remove_dir_all(&old).map_err(Error::io("remove", &old))
+}
