@@ -173,9 +173,6 @@ fn base_sanitiser() -> ammonia::Builder<'static> {
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("pre", ["class"])
         .add_tag_attributes("div", ["class"])
-        .add_tag_attributes("img", ["loading", "decoding"])
-        .set_tag_attribute_value("img", "loading", "lazy")
-        .set_tag_attribute_value("img", "decoding", "async")
         .add_tags(["figure", "figcaption"]);
     for h in ["h2", "h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(h, ["id"]);
@@ -322,6 +319,8 @@ fn finish_images(html: &str) -> String {
         if !tag.contains(" alt=\"") {
             out.push_str(" alt=\"\"");
         }
+        // Off-screen images wait; none blocks rendering.
+        out.push_str(" loading=\"lazy\" decoding=\"async\"");
         rest = &rest[tag_end..];
     }
     out.push_str(rest);

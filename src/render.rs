@@ -72,6 +72,9 @@ pub fn load_templates(root: &Path) -> std::result::Result<Tera, Diagnostics> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Escape what HTML needs escaped, and no more: tera's default also turns `/` into
+    // `&#x2F;`, which bloats every URL.
+    tera.set_escape_fn(crate::markdown::escape);
     if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         diags.push(Diagnostic::file(Severity::Error, "template", &template_file(&e), error_chain(&e)));
     }

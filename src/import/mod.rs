@@ -80,7 +80,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport> {
             report.failed.push((file, format!("another imported file also becomes `{}`", draft.slug)));
             continue;
         }
-        draft.description = rewrite_links(&draft.description, &slugs, &mut draft.warnings);
+        draft.description = repair_images(&rewrite_links(&draft.description, &slugs, &mut draft.warnings));
         let category = opts.category.clone().unwrap_or_else(|| guess_category(&draft, &categories));
         let target = modules_dir.join(format!("{}.md", draft.slug));
         if target.exists() && !opts.force {
@@ -298,6 +298,22 @@ fn rewrite_links(text: &str, slugs: &BTreeSet<String>, warnings: &mut Vec<String
     out
 }
 
+/// `<img class='fit', src='...'/>` (a comma between attributes, or `<imgclass=`) is common
+/// in DEEP descriptions; lenient renderers showed it, CommonMark shows it as text.
+fn repair_images(text: &str) -> String {
+    let text = text.replace("<imgclass=", "<img class=");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("<img") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('>').map_or(rest.len(), |j| i + j + 1);
+        out.push_str(&rest[i..end].replace("', ", "' ").replace("\", ", "\" "));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn old_page_slug(url: &str, slugs: &BTreeSet<String>) -> Option<String> {
     let name = url.trim_start_matches("./").strip_suffix(".html")?;
     let base = slug_from_name(name);
@@ -410,6 +426,11 @@ mod tests {
         assert_eq!(w.len(), 1);
         let out = rewrite_links("([SOCIB]((https://www.socib.es/))) is", &slugs, &mut w);
         assert_eq!(out, "([SOCIB](https://www.socib.es/)) is");
+    }
+
+    #[test]
+    fn broken_image_tags_are_repaired() {
+        assert_eq!(repair_images("<imgclass='fit', src='https://e.org/a.png'/>"), "<img class='fit' src='https://e.org/a.png'/>");
     }
 
     #[test]

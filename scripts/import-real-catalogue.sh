@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates modules/ from the real DEEP and AI4OS metadata kept in ../shared/catalogue:
+# the 32 modules of the final DEEP MODULES.yml, then the AI4OS hub modules that are not
+# one of those 32 (the others are the same modules, migrated). A maintainer's tool: the
+# build never reads ../shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+S=${CATALOGUE:-../shared/catalogue}
+bin=${MARKETPLACE:-target/release/marketplace}
+[ -x "$bin" ] || cargo build --release --quiet
+
+deep=()
+for url in $(grep -o 'https://[^ ]*' "$S/deep-oc/MODULES.yml"); do
+  name=${url%/}; name=${name##*/}
+  deep+=("$S/deep-oc/$name.json")
+done
+"$bin" import --force "${deep[@]}"
+
+# AI4OS modules that are new (not a migrated DEEP module); smartbay-marine-types and
+# phyto-plankton-classification are invalid YAML upstream and cannot be imported.
+new=(WITOIL-for-iMagine audio-vessel-classification cold-coral-segmentation deep-species-detection
+  diamorph-classification diamorph-detection eyeonwater-yolo sentinel-data-fusion
+  smartbay-prawn-burrow-detection smartbay-species-detection socib-beach-wracks-identification
+  socib-rip-currents-detection socib-shoreline-extraction thermal-anomaly-segmenter
+  thermal-urban-feature-segmenter zooprocess-multiple-classifier)
+files=()
+for n in "${new[@]}"; do files+=("$S/ai4os-hub/$n.ai4-metadata.yml"); done
+"$bin" import --force "${files[@]}"
+
+# Where the keyword heuristic guesses wrong, a person decides.
+recategorise() { sed -i "s/^category = .*/category = \"$2\"/" "modules/$1.md"; }
+recategorise unet citizen-science                      # Cercospora leaf spot on sugar beet leaves
+recategorise eyeonwater-yolo citizen-science           # EyeOnWater: water colour photos by citizens
+recategorise litter-assessment-service earth-observation  # litter mapped from aerial images
