@@ -1,0 +1,11 @@
+//! The integration test suite: one binary, one module per feature. Each test runs the real
+//! `marketplace` binary on a site in a temporary directory and checks what a user sees:
+//! exit codes, diagnostics, built pages and their links.
+
+mod common;
+
+mod build;
+mod determinism;
+mod output;
+mod security;
+mod validation;
