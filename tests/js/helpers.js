@@ -1,0 +1,58 @@
+'use strict';
+/* Shared by the tests in tests/js: the repository root, the site's own search client,
+   the real catalogue's text, and one build of the real catalogue into a temp dir. */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
+
+/* The build binary: $MARKETPLACE_BIN, else target/release, else target/debug. */
+function binary() {
+  const candidates = [
+    process.env.MARKETPLACE_BIN,
+    path.join(ROOT, 'target', 'release', 'marketplace'),
+    path.join(ROOT, 'target', 'debug', 'marketplace'),
+  ].filter(Boolean);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error('no marketplace binary (tried ' + candidates.join(', ') + '): run `cargo build --release` first');
+  }
+  return found;
+}
+
+let built = null;
+/* Builds the real catalogue once per test process; returns {dir, index (JSON text), data}. */
+function buildSite() {
+  if (built) return built;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-js-'));
+  const out = path.join(tmp, 'public');
+  execFileSync(binary(), ['build', '--root', ROOT, '--output', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  built = {
+    dir: out,
+    index: fs.readFileSync(path.join(out, 'search-index.json'), 'utf8'),
+    data: JSON.parse(fs.readFileSync(path.join(out, 'search-data.json'), 'utf8')),
+  };
+  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  return built;
+}
+
+/* The text of every modules/*.md, front matter included. */
+function catalogueTexts() {
+  const dir = path.join(ROOT, 'modules');
+  return fs.readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => fs.readFileSync(path.join(dir, name), 'utf8'));
+}
+
+/* search-data.json's boosts as elasticlunr's `fields` option. */
+function fieldsOption(data) {
+  const fields = {};
+  for (const [field, boost] of Object.entries(data.boosts)) fields[field] = { boost };
+  return fields;
+}
+
+module.exports = { ROOT, client, buildSite, catalogueTexts, fieldsOption };
