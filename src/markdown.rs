@@ -76,6 +76,7 @@ impl Markdown {
         let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
         let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
         let mut code: Option<(String, String)> = None;
+        let mut footnotes: Vec<String> = Vec::new();
 
         for (event, range) in parser {
             if let Some((lang, text)) = code.as_mut() {
@@ -97,6 +98,24 @@ impl Markdown {
                 Event::Text(t) | Event::Code(t) => push_plain(&mut out.plain, t),
                 _ => {}
             }
+            // Footnotes get ids of our own, `fn-<number>`: a label could take an id of the theme,
+            // and the sanitiser keeps no other ids.
+            let event = match event {
+                Event::FootnoteReference(label) => {
+                    let n = footnote_number(&mut footnotes, &label);
+                    Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"
+                    )))
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let n = footnote_number(&mut footnotes, &label);
+                    Event::Html(CowStr::from(format!(
+                        "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>\n"
+                    )))
+                }
+                Event::End(TagEnd::FootnoteDefinition) => Event::Html(CowStr::from("</div>\n")),
+                other => other,
+            };
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
@@ -172,7 +191,8 @@ fn base_sanitiser() -> ammonia::Builder<'static> {
         .add_tag_attributes("span", ["class"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("pre", ["class"])
-        .add_tag_attributes("div", ["class"])
+        .add_tag_attributes("div", ["class", "id"])
+        .add_tag_attributes("sup", ["class"])
         .add_tags(["figure", "figcaption"]);
     for h in ["h2", "h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(h, ["id"]);
@@ -192,7 +212,7 @@ fn filter<'u>(element: &str, attribute: &str, value: &'u str, modules: Option<&H
                 .collect();
             (!kept.is_empty()).then(|| kept.join(" ").into())
         }
-        "id" => element.starts_with('h').then(|| value.into()),
+        "id" => (element.starts_with('h') || (element == "div" && value.starts_with("fn-"))).then(|| value.into()),
         "href" | "src" => {
             let Some(modules) = modules else { return Some(value.into()) };
             let v = value.trim();
@@ -227,6 +247,17 @@ fn scheme_of(url: &str) -> Option<&str> {
     valid.then_some(scheme)
 }
 
+/// Footnotes are numbered in the order they first appear, as pulldown-cmark does.
+fn footnote_number(footnotes: &mut Vec<String>, label: &str) -> usize {
+    match footnotes.iter().position(|l| l == label) {
+        Some(i) => i + 1,
+        None => {
+            footnotes.push(label.to_string());
+            footnotes.len()
+        }
+    }
+}
+
 fn push_plain(plain: &mut String, text: &str) {
     if !plain.is_empty() && !plain.ends_with(char::is_whitespace) {
         plain.push(' ');
@@ -254,20 +285,31 @@ fn syntaxes() -> &'static SyntaxSet {
 const LANGUAGE_ALIASES: &[(&str, &str)] = &[("sh", "bash"), ("shell", "bash"), ("console", "bash"), ("py", "python"), ("yml", "yaml"), ("js", "javascript")];
 
 /// Highlights a code block with CSS classes; unknown languages and oversized blocks are
-/// escaped as plain text.
+/// escaped as plain text. From the first line longer than `MAX_HIGHLIGHT_LINE` on (a
+/// minified script), the block goes on as plain text.
 pub fn highlight(code: &str, lang: &str) -> String {
     let lang = lang.trim().to_ascii_lowercase();
     let lang = LANGUAGE_ALIASES.iter().find(|(a, _)| *a == lang).map_or(lang.as_str(), |(_, l)| l);
     let set = syntaxes();
     let class = if slug::is_valid(lang) { format!(" class=\"language-{lang}\"") } else { String::new() };
     let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
-    let too_big = code.len() > MAX_HIGHLIGHT_BYTES || code.lines().any(|l| l.len() > MAX_HIGHLIGHT_LINE);
+    let too_big = code.len() > MAX_HIGHLIGHT_BYTES;
     let body = match syntax {
         Some(syntax) if !too_big => {
             let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
+            let (mut done, mut ok) = (0, true);
+            for line in LinesWithEndings::from(code) {
+                if line.len() > MAX_HIGHLIGHT_LINE {
+                    break;
+                }
+                if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                    ok = false;
+                    break;
+                }
+                done += line.len();
+            }
             if ok {
-                gen.finalize()
+                gen.finalize() + &escape(&code[done..])
             } else {
                 escape(code)
             }

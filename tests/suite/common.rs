@@ -97,17 +97,39 @@ pub fn run_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
 /// A site in a temporary directory: the repository's real `theme/` and `content/`, and
 /// the module files a test gives it.
 pub struct TestSite {
-    dir: TempDir,
+    dir: Dir,
+}
+
+enum Dir {
+    /// Removed when the site is dropped.
+    Temp(TempDir),
+    /// For sites kept in a `static` (never dropped): under cargo's scratch directory for
+    /// integration tests, emptied when the site is made.
+    Scratch(PathBuf),
 }
 
 impl TestSite {
     /// Theme and content of the repository, and an empty `modules/`.
     pub fn new() -> Self {
         let dir = tempfile::Builder::new().prefix("marketplace-test-").tempdir().expect("a temporary directory");
-        copy_dir(&Path::new(REPO).join("theme"), &dir.path().join("theme"));
-        copy_dir(&Path::new(REPO).join("content"), &dir.path().join("content"));
-        fs::create_dir_all(dir.path().join("modules")).unwrap();
-        TestSite { dir }
+        Self::fill(TestSite { dir: Dir::Temp(dir) })
+    }
+
+    /// Like `new`, in `target/tmp/<name>`: for a site shared by the tests of a file.
+    pub fn scratch(name: &str) -> Self {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        if path.exists() {
+            fs::remove_dir_all(&path).unwrap();
+        }
+        fs::create_dir_all(&path).unwrap();
+        Self::fill(TestSite { dir: Dir::Scratch(path) })
+    }
+
+    fn fill(site: Self) -> Self {
+        copy_dir(&Path::new(REPO).join("theme"), &site.path("theme"));
+        copy_dir(&Path::new(REPO).join("content"), &site.path("content"));
+        fs::create_dir_all(site.path("modules")).unwrap();
+        site
     }
 
     /// The real catalogue: the repository's `modules/` too.
@@ -118,7 +140,10 @@ impl TestSite {
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        match &self.dir {
+            Dir::Temp(t) => t.path(),
+            Dir::Scratch(p) => p,
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -175,7 +200,7 @@ pub fn fixture_path(rel: &str) -> PathBuf {
 /// The real catalogue, built once per test run (several tests read it) into cargo's
 /// scratch directory for integration tests.
 pub struct RealBuild {
-    pub root: PathBuf,
+    pub site: TestSite,
     pub public: PathBuf,
     pub run: Run,
 }
@@ -183,15 +208,10 @@ pub struct RealBuild {
 pub fn real_build() -> &'static RealBuild {
     static BUILD: OnceLock<RealBuild> = OnceLock::new();
     BUILD.get_or_init(|| {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-catalogue");
-        if root.exists() {
-            fs::remove_dir_all(&root).unwrap();
-        }
-        for dir in ["theme", "content", "modules"] {
-            copy_dir(&Path::new(REPO).join(dir), &root.join(dir));
-        }
-        let run = run_in(&root, &["build"], &[]);
-        RealBuild { public: root.join("public"), root, run }
+        let site = TestSite::scratch("real-catalogue");
+        copy_dir(&Path::new(REPO).join("modules"), &site.path("modules"));
+        let run = site.build();
+        RealBuild { public: site.public(), site, run }
     })
 }
 
@@ -468,4 +488,44 @@ fn percent_decode(s: &str) -> String {
 pub fn is_external(url: &str) -> bool {
     let l = url.trim().to_ascii_lowercase();
     l.starts_with("http://") || l.starts_with("https://") || l.starts_with("mailto:")
+}
+
+/// The helpers must be able to see what they look for, or the tests using them prove nothing.
+mod helper_tests {
+    use super::*;
+
+    #[test]
+    fn scanner_sees_tags_attributes_and_entities() {
+        let html = r#"<p title="a &lt;b&gt;">x &lt;script&gt; y</p><!-- <a href="c"> -->
+<A HREF="&#106;ava&#x73;cript&colon;x" OnClick=go()>t</a><script src="s.js">if (a<b) {}</script><img src=x alt>"#;
+        let tags = start_tags(html);
+        let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["p", "a", "script", "img"], "no tag from text, comments or script bodies");
+        assert_eq!(tags[0].attr("title"), Some("a <b>"));
+        assert_eq!(tags[1].attr("href"), Some("javascript:x"));
+        assert_eq!(tags[1].attr("onclick"), Some("go()"));
+        assert_eq!(tags[3].attr("alt"), Some(""));
+        assert_eq!(urls(html).len(), 3);
+    }
+
+    #[test]
+    fn resolution_follows_the_page_directory() {
+        let public = Path::new("/site");
+        assert_eq!(
+            resolve(public, "modules/a/index.html", "../../static/x.css?v=1#top"),
+            Some("/site/static/x.css".into())
+        );
+        assert_eq!(resolve(public, "modules/a/index.html", "../b/"), Some("/site/modules/b/index.html".into()));
+        assert_eq!(resolve(public, "index.html", "search/index.html"), Some("/site/search/index.html".into()));
+        assert_eq!(resolve(public, "index.html", "a%20b.html"), Some("/site/a b.html".into()));
+        assert_eq!(resolve(public, "index.html", "../outside.html"), None);
+        assert!(is_external("HTTPS://example.org") && is_external("mailto:a@b.c") && !is_external("//cdn.example"));
+    }
+
+    #[test]
+    fn slugify_follows_design() {
+        assert_eq!(slugify("Image classification"), "image-classification");
+        assert_eq!(slugify("<img src=x onerror=alert(1)>"), "img-src-x-onerror-alert-1");
+        assert_eq!(slugify("API v2"), "api-v2");
+    }
 }

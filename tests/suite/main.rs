@@ -5,7 +5,10 @@
 mod common;
 
 mod build;
+mod cli;
 mod determinism;
+mod import;
+mod markdown;
 mod output;
 mod security;
 mod validation;

@@ -12,7 +12,7 @@ const ESCAPED: &str = "&lt;img src=x onerror=alert(1)&gt;";
 fn hostile() -> &'static (TestSite, Run) {
     static SITE: OnceLock<(TestSite, Run)> = OnceLock::new();
     SITE.get_or_init(|| {
-        let site = TestSite::new();
+        let site = TestSite::scratch("hostile");
         site.fixture("security/hostile.md");
         site.module("neighbour.md", common::module_text("A neighbour", "Shares the category."));
         let run = site.build();
