@@ -67,3 +67,12 @@ fn output_at_an_existing_file_is_refused() {
     site.run(&["build", "--output", "notes.txt"]).expect(2).stderr_has("refusing");
     assert_eq!(common::read(&site.path("notes.txt")), "keep me");
 }
+
+#[test]
+fn output_at_a_directory_that_is_not_a_site_is_refused() {
+    let site = TestSite::new();
+    fs::create_dir(site.path("photos")).unwrap();
+    fs::write(site.path("photos/holiday.jpg"), "not a site").unwrap();
+    site.run(&["build", "--output", "photos"]).expect(2).stderr_has("does not look like a built site");
+    assert_eq!(common::read(&site.path("photos/holiday.jpg")), "not a site");
+}

@@ -351,3 +351,35 @@ fn bom_and_crlf_do_not_shift_positions() {
     site.module("unknown-category.md", text);
     assert_rejected(&site, "unknown-category.md", 4, 12, "unknown-category", "unknown category `space-mining`");
 }
+
+/// "A run never panics on any input": odd files, all in one site, each get a diagnostic.
+#[test]
+fn odd_inputs_are_diagnosed_without_panicking() {
+    let odd: &[&[u8]] = &[
+        b"+++",
+        b"+++\n+++",
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbf+++\r\n+++\r\n",
+        b" +++\n+++\n",
+        b"+++\ntitle = \"\"\"\n+++\n",
+        b"+++\n[links]\nsource = 3\n+++\n",
+        b"+++\nlinks = \"x\"\ndocker = []\n+++\n",
+        b"+++\n[docker]\nimage = \"\"\nport = -1\ntag = \"\"\napi_path = \"\"\n+++\n",
+        b"+++\ntitle = \"\\u0000\"\nsummary = \"\\t\"\ncategory = \"\"\ncreated = 2024-02-30\n+++\n",
+        b"+++\ncreated = 1979-05-27T07:32:00Z\nupdated = 0000-01-01\n+++\n",
+        b"+++\ntags = [[], {}, 1, \"\", \"   \", \"\xe6\x97\xa5\xe6\x9c\xac\", \"-\"]\n+++\n",
+        b"+++\n[docker]\nport = 99999999999999999999\n+++\n",
+        b"+++\ntitle = \"x\"\n+++\n[a](<>) [b]( ) [c](../) [e](//x) ![f](../x/index.html)\n",
+    ];
+    let site = TestSite::new();
+    for (i, text) in odd.iter().enumerate() {
+        site.module(&format!("odd-{i:02}.md"), text);
+    }
+    let run = site.check("human");
+    run.expect(1);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    for i in 0..odd.len() {
+        run.stderr_has(&format!("--> modules/odd-{i:02}.md:"));
+    }
+    site.build().expect(1);
+}
