@@ -117,10 +117,7 @@ impl Diagnostic {
             if let Some(label) = &self.label {
                 annotation = annotation.label(label);
             }
-            let snippet = Snippet::source(source)
-                .line_start(self.line)
-                .origin(file_origin)
-                .annotation(annotation);
+            let snippet = Snippet::source(source).line_start(self.line).origin(file_origin).annotation(annotation);
             message = message.snippet(snippet);
             let help;
             if let Some(h) = &self.help {
@@ -205,7 +202,8 @@ impl Diagnostics {
     }
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
         self.0.dedup();
     }
@@ -257,10 +255,7 @@ fn plural(n: usize) -> &'static str {
 /// `path` relative to `root`, with `/` separators, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

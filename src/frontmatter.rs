@@ -51,7 +51,9 @@ pub fn split(file: &SourceFile) -> Result<Parts, Diagnostic> {
         return Err(file
             .error("front-matter", span, "the file does not start with TOML front matter")
             .with_label("expected `+++` on the first line")
-            .with_help("a module file starts with `+++`, then `key = value` lines, then `+++`, then the Markdown description"));
+            .with_help(
+                "a module file starts with `+++`, then `key = value` lines, then `+++`, then the Markdown description",
+            ));
     }
     let front_start = first.map_or(0, |r| next_line_start(text, r.end));
     for r in lines {
@@ -101,7 +103,9 @@ impl<'f, 'i> Fields<'f, 'i> {
     /// Parses `toml` (found at `base` in `file`). A syntax error yields one diagnostic.
     pub fn parse(file: &'f SourceFile, toml: &'i str, base: usize, anchor: Range<usize>) -> Result<Self, Diagnostic> {
         match DeTable::parse(toml) {
-            Ok(table) => Ok(Fields { file, base, table: table.into_inner(), anchor, prefix: String::new(), diags: Vec::new() }),
+            Ok(table) => {
+                Ok(Fields { file, base, table: table.into_inner(), anchor, prefix: String::new(), diags: Vec::new() })
+            }
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().to_string();
@@ -228,9 +232,9 @@ impl<'f, 'i> Fields<'f, 'i> {
         };
         let span = v.span();
         let date = match v.get_ref() {
-            DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
-                .date
-                .and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))),
+            DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+                dt.date.and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+            }
             _ => None,
         };
         if date.is_none() {

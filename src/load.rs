@@ -144,8 +144,13 @@ fn collect(root: &Path, canonical_root: &Path, dir: &str, diags: &mut Diagnostic
         }
         if entry.depth() > 1 {
             diags.push(
-                Diagnostic::file(Severity::Error, "nested-file", &rel, format!("`.md` files belong directly in {dir}/"))
-                    .with_help(format!("move it to {dir}/{name}")),
+                Diagnostic::file(
+                    Severity::Error,
+                    "nested-file",
+                    &rel,
+                    format!("`.md` files belong directly in {dir}/"),
+                )
+                .with_help(format!("move it to {dir}/{name}")),
             );
             continue;
         }
@@ -176,7 +181,8 @@ fn collect(root: &Path, canonical_root: &Path, dir: &str, diags: &mut Diagnostic
         .par_iter()
         .map(|p| {
             let rel = display_path(root, p);
-            let bytes = fs::read(p).map_err(|e| Diagnostic::file(Severity::Error, "io", &rel, format!("cannot read: {e}")))?;
+            let bytes =
+                fs::read(p).map_err(|e| Diagnostic::file(Severity::Error, "io", &rel, format!("cannot read: {e}")))?;
             String::from_utf8(bytes).map(|text| SourceFile::new(rel.clone(), text)).map_err(|e| {
                 Diagnostic::file(
                     Severity::Error,
@@ -224,8 +230,13 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::file(Severity::Error, "missing-site", "content/site.toml", format!("cannot read site settings: {e}"))
-                    .with_help("create content/site.toml with `title`, `description`, `base_url` and `language`"),
+                Diagnostic::file(
+                    Severity::Error,
+                    "missing-site",
+                    "content/site.toml",
+                    format!("cannot read site settings: {e}"),
+                )
+                .with_help("create content/site.toml with `title`, `description`, `base_url` and `language`"),
             );
             return None;
         }
@@ -251,7 +262,10 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
             Some(if u.ends_with('/') { u } else { format!("{u}/") })
         }
         _ => {
-            local.push(file.error("bad-url", span, "`base_url` must be an absolute http(s) URL").with_label("e.g. \"https://example.org/\""));
+            local.push(
+                file.error("bad-url", span, "`base_url` must be an absolute http(s) URL")
+                    .with_label("e.g. \"https://example.org/\""),
+            );
             None
         }
     });
@@ -259,7 +273,9 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
         None => Some(DEFAULT_PAGE_SIZE),
         Some((n, _)) if (1..=10_000).contains(&n) => Some(n as usize),
         Some((_, span)) => {
-            local.push(file.error("bad-page-size", span, "`page_size` is out of range").with_label("expected 1 to 10000"));
+            local.push(
+                file.error("bad-page-size", span, "`page_size` is out of range").with_label("expected 1 to 10000"),
+            );
             None
         }
     };
@@ -284,7 +300,12 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
 }
 
 /// Parses the front matter of a category or page file with the given keys.
-fn front<'f>(file: &'f SourceFile, keys: &[&str], what: &str, diags: &mut Vec<Diagnostic>) -> Option<(Fields<'f, 'f>, String)> {
+fn front<'f>(
+    file: &'f SourceFile,
+    keys: &[&str],
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Fields<'f, 'f>, String)> {
     let parts = match frontmatter::split(file) {
         Ok(p) => p,
         Err(d) => {
@@ -331,21 +352,16 @@ fn load_category(file: &SourceFile) -> (Option<Category>, Vec<Diagnostic>) {
         if slug::is_valid(&i) {
             Some(i)
         } else {
-            f.diags.push(file.error("bad-icon", span, "`icon` must be a slug").with_label("the name of an SVG in theme/static/icons/"));
+            f.diags.push(
+                file.error("bad-icon", span, "`icon` must be a slug")
+                    .with_label("the name of an SVG in theme/static/icons/"),
+            );
             None
         }
     });
     diags.extend(f.diags);
     let c = (|| {
-        Some(Category {
-            slug: slug?,
-            title: title?.0,
-            summary: summary?.0,
-            order,
-            icon,
-            body,
-            path: file.rel.clone(),
-        })
+        Some(Category { slug: slug?, title: title?.0, summary: summary?.0, order, icon, body, path: file.rel.clone() })
     })();
     (c.filter(|_| !diags.iter().any(Diagnostic::is_error)), diags)
 }
@@ -356,8 +372,13 @@ fn load_page(file: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
     if let Some(s) = &slug {
         if RESERVED_PAGE_SLUGS.contains(&s.as_str()) {
             diags.push(
-                Diagnostic::file(Severity::Error, "reserved-slug", &file.rel, format!("`{s}` is reserved for the site's own pages"))
-                    .with_help("rename the page"),
+                Diagnostic::file(
+                    Severity::Error,
+                    "reserved-slug",
+                    &file.rel,
+                    format!("`{s}` is reserved for the site's own pages"),
+                )
+                .with_help("rename the page"),
             );
         }
     }

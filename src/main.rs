@@ -12,7 +12,11 @@ use marketplace::scaffold::{self, NewModule};
 use marketplace::{BuildOptions, Error};
 
 #[derive(Parser)]
-#[command(name = "marketplace", version, about = "Builds the open catalogue of machine-learning modules into a static site")]
+#[command(
+    name = "marketplace",
+    version,
+    about = "Builds the open catalogue of machine-learning modules into a static site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -142,13 +142,22 @@ pub fn slug_from_file_name(file_stem: &str) -> Result<String, String> {
 
 /// Parses and validates one module file. Returns the module when it has no errors, and
 /// every diagnostic (warnings included) either way.
-pub fn parse(file: &SourceFile, slug: &str, categories: &[&str], today: NaiveDate) -> (Option<Module>, Vec<Diagnostic>) {
+pub fn parse(
+    file: &SourceFile,
+    slug: &str,
+    categories: &[&str],
+    today: NaiveDate,
+) -> (Option<Module>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let parsed = parse_unchecked(file, slug, today, &mut diags);
     let Some(parsed) = parsed else { return (None, diags) };
     if !categories.contains(&parsed.module.category.as_str()) {
         let mut d = file
-            .error("unknown-category", parsed.category_span.clone(), format!("unknown category `{}`", parsed.module.category))
+            .error(
+                "unknown-category",
+                parsed.category_span.clone(),
+                format!("unknown category `{}`", parsed.module.category),
+            )
             .with_label(format!("expected one of: {}", categories.join(", ")));
         if let Some(near) = did_you_mean(&parsed.module.category, categories.iter().copied()) {
             d = d.with_help(format!("did you mean `{near}`? (a category is a file content/categories/<slug>.md)"));
@@ -166,13 +175,15 @@ pub fn parse(file: &SourceFile, slug: &str, categories: &[&str], today: NaiveDat
 
 fn parse_unchecked(file: &SourceFile, slug: &str, today: NaiveDate, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     if file.text.len() > MAX_FILE_BYTES {
-        diags.push(Diagnostic::file(
-            crate::diagnostics::Severity::Error,
-            "too-large",
-            &file.rel,
-            format!("the module file is {} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)", file.text.len()),
-        )
-        .with_help("shorten the description and link to longer documentation with `links.documentation`"));
+        diags.push(
+            Diagnostic::file(
+                crate::diagnostics::Severity::Error,
+                "too-large",
+                &file.rel,
+                format!("the module file is {} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)", file.text.len()),
+            )
+            .with_help("shorten the description and link to longer documentation with `links.documentation`"),
+        );
         return None;
     }
     if file.text.trim().is_empty() {
@@ -275,7 +286,8 @@ fn parse_unchecked(file: &SourceFile, slug: &str, today: NaiveDate, diags: &mut 
         Some((k, _)) if k == "tool" => Kind::Tool,
         Some((k, span)) => {
             local.push(
-                file.error("bad-kind", span, format!("unknown kind `{k}`")).with_label("expected \"model\" or \"tool\""),
+                file.error("bad-kind", span, format!("unknown kind `{k}`"))
+                    .with_label("expected \"model\" or \"tool\""),
             );
             Kind::Model
         }
@@ -358,7 +370,10 @@ fn check_text(file: &SourceFile, key: &str, value: &str, span: &Range<usize>, ma
     if value.trim().is_empty() {
         out.push(file.error("empty", span.clone(), format!("`{key}` is empty")).with_label("expected some text"));
     } else if value.contains('\n') {
-        out.push(file.error("multi-line", span.clone(), format!("`{key}` must be one line")).with_label("remove the line breaks"));
+        out.push(
+            file.error("multi-line", span.clone(), format!("`{key}` must be one line"))
+                .with_label("remove the line breaks"),
+        );
     } else if n > max {
         out.push(
             file.error("too-long", span.clone(), format!("`{key}` is too long"))
@@ -372,8 +387,12 @@ fn check_tags(file: &SourceFile, tags: Vec<(String, Range<usize>)>, out: &mut Ve
     if tags.len() > MAX_TAGS {
         if let Some((_, span)) = tags.get(MAX_TAGS) {
             out.push(
-                file.error("too-many-tags", span.clone(), format!("too many tags: {} (at most {MAX_TAGS})", tags.len()))
-                    .with_label("tags from here on are over the limit"),
+                file.error(
+                    "too-many-tags",
+                    span.clone(),
+                    format!("too many tags: {} (at most {MAX_TAGS})", tags.len()),
+                )
+                .with_label("tags from here on are over the limit"),
             );
         }
     }
@@ -399,10 +418,10 @@ fn check_tags(file: &SourceFile, tags: Vec<(String, Range<usize>)>, out: &mut Ve
             continue;
         };
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            out.push(
-                file.error("duplicate-tag", span, format!("duplicate tag `{raw}`"))
-                    .with_label(format!("already listed at line {} (tags are case-insensitive)", line_of(&file.text, first.start))),
-            );
+            out.push(file.error("duplicate-tag", span, format!("duplicate tag `{raw}`")).with_label(format!(
+                "already listed at line {} (tags are case-insensitive)",
+                line_of(&file.text, first.start)
+            )));
             continue;
         }
         seen.push((name.clone(), span));
@@ -472,7 +491,9 @@ fn read_docker(file: &SourceFile, t: &mut Fields, out: &mut Vec<Diagnostic>) -> 
             Ok(p) if p > 0 => p,
             _ => {
                 ok = false;
-                out.push(file.error("bad-port", span, format!("port {p} is out of range")).with_label("expected 1 to 65535"));
+                out.push(
+                    file.error("bad-port", span, format!("port {p} is out of range")).with_label("expected 1 to 65535"),
+                );
                 5000
             }
         },
@@ -480,8 +501,7 @@ fn read_docker(file: &SourceFile, t: &mut Fields, out: &mut Vec<Diagnostic>) -> 
     let api_path = match api_path {
         None => "/docs".to_string(),
         Some((p, span)) => {
-            let valid = p.starts_with('/')
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || "/-._~%?=&#".contains(c));
+            let valid = p.starts_with('/') && p.chars().all(|c| c.is_ascii_alphanumeric() || "/-._~%?=&#".contains(c));
             if !valid {
                 ok = false;
                 out.push(
@@ -569,7 +589,10 @@ mod tests {
         assert!(!is_image_name("org/name:latest"));
         assert!(!is_image_name("org/name; rm -rf ~"));
         assert!(!is_image_name("Org/Name"));
-        assert_eq!(image_from_hub_url("https://hub.docker.com/r/deephdc/deep-oc-satsr/").as_deref(), Some("deephdc/deep-oc-satsr"));
+        assert_eq!(
+            image_from_hub_url("https://hub.docker.com/r/deephdc/deep-oc-satsr/").as_deref(),
+            Some("deephdc/deep-oc-satsr")
+        );
         assert_eq!(hub_url("deephdc/x").as_deref(), Some("https://hub.docker.com/r/deephdc/x"));
         assert_eq!(hub_url("ghcr.io/org/x"), None);
     }

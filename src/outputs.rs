@@ -33,7 +33,9 @@ pub fn sitemap(site: &Site) -> String {
         urls.push((absolute_url(base, &page_url(&p.slug)), None));
     }
     urls.push((absolute_url(base, "search/index.html"), None));
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in urls {
         out.push_str("  <url><loc>");
         out.push_str(&escape(&loc));
@@ -56,13 +58,17 @@ pub fn atom(site: &Site) -> String {
     let newest = site.newest();
     let updated = site.modules.iter().map(|m| m.updated.unwrap_or(m.created)).max();
     let stamp = |d: chrono::NaiveDate| format!("{d}T00:00:00Z");
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     out.push_str(&format!("  <title>{}</title>\n", escape(&s.title)));
     out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(&s.description)));
     out.push_str(&format!("  <link rel=\"self\" href=\"{}atom.xml\"/>\n", escape(&s.base_url)));
     out.push_str(&format!("  <link rel=\"alternate\" href=\"{}\"/>\n", escape(&s.base_url)));
     out.push_str(&format!("  <id>{}</id>\n", escape(&s.base_url)));
-    out.push_str(&format!("  <updated>{}</updated>\n", updated.map(stamp).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())));
+    out.push_str(&format!(
+        "  <updated>{}</updated>\n",
+        updated.map(stamp).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+    ));
     for m in newest.into_iter().take(FEED_SIZE) {
         let url = absolute_url(&s.base_url, &module_url(&m.slug));
         out.push_str("  <entry>\n");
@@ -145,7 +151,12 @@ pub fn catalogue_json(site: &Site) -> String {
         categories: site
             .categories
             .iter()
-            .map(|c| CatalogueCategory { slug: &c.slug, title: &c.title, summary: &c.summary, url: absolute_url(base, &category_url(&c.slug)) })
+            .map(|c| CatalogueCategory {
+                slug: &c.slug,
+                title: &c.title,
+                summary: &c.summary,
+                url: absolute_url(base, &category_url(&c.slug)),
+            })
             .collect(),
     };
     serde_json::to_string_pretty(&c).unwrap_or_default() + "\n"

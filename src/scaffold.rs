@@ -71,7 +71,11 @@ pub fn new_module(opts: &NewModule, today: NaiveDate) -> Result<std::result::Res
 
 fn categories(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(root.join("content/categories"))
-        .map(|d| d.flatten().filter_map(|e| e.file_name().to_string_lossy().strip_suffix(".md").map(str::to_string)).collect())
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_string_lossy().strip_suffix(".md").map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v

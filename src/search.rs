@@ -64,7 +64,8 @@ pub fn data_json(site: &Site) -> String {
             )
         })
         .collect();
-    let categories: BTreeMap<&str, &str> = site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
+    let categories: BTreeMap<&str, &str> =
+        site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
     let boosts: BTreeMap<&str, u32> = BOOSTS.iter().copied().collect();
     serde_json::json!({ "boosts": boosts, "categories": categories, "modules": entries }).to_string()
 }

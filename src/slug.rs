@@ -3,7 +3,8 @@
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, the rule for file names.
 pub fn is_valid(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Lowercases and joins runs of ASCII letters and digits with single hyphens:

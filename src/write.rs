@@ -23,7 +23,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf> {
     };
     let normal = normalise(&absolute);
     if normal.parent().is_none() {
-        return Err(Error::Usage(format!("refusing to write the site to {}: it is the file system root", output.display())));
+        return Err(Error::Usage(format!(
+            "refusing to write the site to {}: it is the file system root",
+            output.display()
+        )));
     }
     let root_abs = normalise(&root.canonicalize().map_err(Error::io("read", root))?);
     let out_canon = normal.canonicalize().unwrap_or_else(|_| normal.clone());
@@ -35,7 +38,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf> {
     }
     if let Some(home) = std::env::var_os("HOME") {
         if Path::new(&home) == out_canon {
-            return Err(Error::Usage(format!("refusing to write the site to {}: it is the home directory", output.display())));
+            return Err(Error::Usage(format!(
+                "refusing to write the site to {}: it is the home directory",
+                output.display()
+            )));
         }
     }
     if normal.exists() {
@@ -142,7 +148,8 @@ fn swap(tmp: &Path, output: &Path) -> Result<()> {
         let a = CString::new(tmp.as_os_str().as_bytes()).map_err(|_| Error::Usage("path contains NUL".into()))?;
         let b = CString::new(output.as_os_str().as_bytes()).map_err(|_| Error::Usage("path contains NUL".into()))?;
         // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
-        let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        let rc =
+            unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
         if rc == 0 {
             // `tmp` now holds the previous site.
             return fs::remove_dir_all(tmp).map_err(Error::io("remove the previous output at", tmp));

@@ -18,10 +18,32 @@ use serde_norway::Value;
 
 use super::{date, link, slug_from_name, spdx_license, Draft};
 
-const V2_REQUIRED: &[&str] = &["metadata_version", "title", "summary", "description", "dates", "links", "tags", "tasks", "categories", "libraries"];
+const V2_REQUIRED: &[&str] = &[
+    "metadata_version",
+    "title",
+    "summary",
+    "description",
+    "dates",
+    "links",
+    "tags",
+    "tasks",
+    "categories",
+    "libraries",
+];
 const V2_KEYS: &[&str] = &[
-    "metadata_version", "title", "summary", "description", "dates", "links", "tags", "tasks", "categories", "libraries",
-    "data-type", "license", "resources",
+    "metadata_version",
+    "title",
+    "summary",
+    "description",
+    "dates",
+    "links",
+    "tags",
+    "tasks",
+    "categories",
+    "libraries",
+    "data-type",
+    "license",
+    "resources",
 ];
 
 pub fn read(text: &str) -> Result<Draft, String> {
@@ -68,16 +90,22 @@ pub fn read(text: &str) -> Result<Draft, String> {
     let l = |key: &str| field(links, key);
     d.links.source = link(l("source_code").as_deref(), "links.source_code", &mut w);
     d.links.dataset = link(l("dataset").or_else(|| l("dataset_url")).as_deref(), "links.dataset", &mut w);
-    d.links.training = link(l("training_data").or_else(|| l("training_files_url")).as_deref(), "links.training_data", &mut w);
-    d.links.cite = link(l("citation").or_else(|| l("cite_url")).or_else(|| l("zenodo_doi")).as_deref(), "links.citation", &mut w);
+    d.links.training =
+        link(l("training_data").or_else(|| l("training_files_url")).as_deref(), "links.training_data", &mut w);
+    d.links.cite =
+        link(l("citation").or_else(|| l("cite_url")).or_else(|| l("zenodo_doi")).as_deref(), "links.citation", &mut w);
     d.links.weights = link(l("weights").as_deref(), "links.weights", &mut w);
     d.links.documentation = link(l("documentation").as_deref(), "links.documentation", &mut w);
     d.warnings = w;
     d.docker_image = l("docker_image");
-    d.links.docker = d.docker_image.as_deref().and_then(|i| crate::module::hub_url(&i.split(':').next().unwrap_or(i).to_lowercase()));
-    d.slug = l("source_code").map(|s| slug_from_name(&s)).filter(|s| !s.is_empty()).unwrap_or_else(|| {
-        l("docker_image").map(|s| slug_from_name(&s)).unwrap_or_default()
-    });
+    d.links.docker = d
+        .docker_image
+        .as_deref()
+        .and_then(|i| crate::module::hub_url(&i.split(':').next().unwrap_or(i).to_lowercase()));
+    d.slug = l("source_code")
+        .map(|s| slug_from_name(&s))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| l("docker_image").map(|s| slug_from_name(&s)).unwrap_or_default());
     Ok(d)
 }
 

@@ -202,7 +202,14 @@ pub fn spdx_license(name: &str, warnings: &mut Vec<String>) -> Option<String> {
     if spdx::Expression::parse(n).is_ok() {
         return Some(n.to_string());
     }
-    let known = [("apache 2.0", "Apache-2.0"), ("apache license 2.0", "Apache-2.0"), ("apache2", "Apache-2.0"), ("gplv3", "GPL-3.0-only"), ("gpl v3", "GPL-3.0-only"), ("bsd 3-clause", "BSD-3-Clause")];
+    let known = [
+        ("apache 2.0", "Apache-2.0"),
+        ("apache license 2.0", "Apache-2.0"),
+        ("apache2", "Apache-2.0"),
+        ("gplv3", "GPL-3.0-only"),
+        ("gpl v3", "GPL-3.0-only"),
+        ("bsd 3-clause", "BSD-3-Clause"),
+    ];
     if let Some((_, id)) = known.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)) {
         return Some((*id).to_string());
     }
@@ -317,17 +324,89 @@ fn repair_images(text: &str) -> String {
 fn old_page_slug(url: &str, slugs: &BTreeSet<String>) -> Option<String> {
     let name = url.trim_start_matches("./").strip_suffix(".html")?;
     let base = slug_from_name(name);
-    let candidates = [base.clone(), base.replace("tensorflow", "tf"), format!("{base}-tf"), base.replace("tensorflow", "tf") + "-tf"];
+    let candidates = [
+        base.clone(),
+        base.replace("tensorflow", "tf"),
+        format!("{base}-tf"),
+        base.replace("tensorflow", "tf") + "-tf",
+    ];
     candidates.into_iter().find(|c| slugs.contains(c))
 }
 
 /// The documented heuristic: keywords of each seed category, counted in the title, summary
 /// and tags (and, with less weight, the description). No match: `general-purpose`.
 pub const CATEGORY_KEYWORDS: &[(&str, &[&str])] = &[
-    ("earth-observation", &["satellite", "remote sensing", "sentinel", "landsat", "aerial", "vaihingen", "weather", "thunderstorm", "nowcast", "terrain", "thermal", "rooftop", "shoreline", "beach", "rip current", "oil spill", "multispectral", "multi-spectral", "earth observation", "urban"]),
-    ("biomedical", &["retinopathy", "medical", "dicom", "x-ray", "clinical", "patient", "biomedical", "disease", "retina", "health"]),
-    ("cyber-security", &["intrusion", "network traffic", "cyber", "security", "data stream", "anomaly detection in network", "massive online"]),
-    ("citizen-science", &["plant", "seed", "conus", "plankton", "bird", "species", "flower", "blossom", "fish", "coral", "diatom", "zooplankton", "prawn", "marine"]),
+    (
+        "earth-observation",
+        &[
+            "satellite",
+            "remote sensing",
+            "sentinel",
+            "landsat",
+            "aerial",
+            "vaihingen",
+            "weather",
+            "thunderstorm",
+            "nowcast",
+            "terrain",
+            "thermal",
+            "rooftop",
+            "shoreline",
+            "beach",
+            "rip current",
+            "oil spill",
+            "multispectral",
+            "multi-spectral",
+            "earth observation",
+            "urban",
+        ],
+    ),
+    (
+        "biomedical",
+        &[
+            "retinopathy",
+            "medical",
+            "dicom",
+            "x-ray",
+            "clinical",
+            "patient",
+            "biomedical",
+            "disease",
+            "retina",
+            "health",
+        ],
+    ),
+    (
+        "cyber-security",
+        &[
+            "intrusion",
+            "network traffic",
+            "cyber",
+            "security",
+            "data stream",
+            "anomaly detection in network",
+            "massive online",
+        ],
+    ),
+    (
+        "citizen-science",
+        &[
+            "plant",
+            "seed",
+            "conus",
+            "plankton",
+            "bird",
+            "species",
+            "flower",
+            "blossom",
+            "fish",
+            "coral",
+            "diatom",
+            "zooplankton",
+            "prawn",
+            "marine",
+        ],
+    ),
 ];
 
 pub fn guess_category(d: &Draft, known: &BTreeSet<String>) -> String {
@@ -421,7 +500,11 @@ mod tests {
     fn old_links_become_module_links() {
         let slugs: BTreeSet<String> = ["image-classification-tf".to_string()].into_iter().collect();
         let mut w = Vec::new();
-        let out = rewrite_links("see [the classifier](./deep-oc-image-classification-tensorflow.html) and [x](./nope.html).", &slugs, &mut w);
+        let out = rewrite_links(
+            "see [the classifier](./deep-oc-image-classification-tensorflow.html) and [x](./nope.html).",
+            &slugs,
+            &mut w,
+        );
         assert_eq!(out, "see [the classifier](../image-classification-tf/index.html) and x.");
         assert_eq!(w.len(), 1);
         let out = rewrite_links("([SOCIB]((https://www.socib.es/))) is", &slugs, &mut w);
@@ -430,7 +513,10 @@ mod tests {
 
     #[test]
     fn broken_image_tags_are_repaired() {
-        assert_eq!(repair_images("<imgclass='fit', src='https://e.org/a.png'/>"), "<img class='fit' src='https://e.org/a.png'/>");
+        assert_eq!(
+            repair_images("<imgclass='fit', src='https://e.org/a.png'/>"),
+            "<img class='fit' src='https://e.org/a.png'/>"
+        );
     }
 
     #[test]
