@@ -80,7 +80,8 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
         .modules
         .par_iter()
         .map(|m| {
-            let r = md.render(&m.body, Trust::Contributor);
+            // Module pages put the description under their own h2 ("Description").
+            let r = md.render(&m.body, Trust::Contributor, 3);
             let mut diags = Vec::new();
             if !r.bad_links.is_empty() || !r.removed_links.is_empty() {
                 // Re-read for positions: only for files that have something to report.
@@ -96,7 +97,10 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
                 }
                 for (range, msg) in &r.removed_links {
                     let span = m.body_offset + range.start..m.body_offset + range.end;
-                    diags.push(file.warning("removed-link", span, msg.clone()).with_label("only http(s) and mailto links are kept"));
+                    diags.push(
+                        file.warning("removed-link", span, msg.clone())
+                            .with_label("only http(s) and mailto links are kept"),
+                    );
                 }
             }
             (m.slug.clone(), r, diags)
@@ -108,8 +112,9 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
         diags.extend(d);
         modules.insert(slug, r);
     }
-    let categories = site.categories.iter().map(|c| (c.slug.clone(), md.render(&c.body, Trust::Maintainer).html)).collect();
-    let pages = site.pages.iter().map(|p| (p.slug.clone(), md.render(&p.body, Trust::Maintainer).html)).collect();
+    let categories =
+        site.categories.iter().map(|c| (c.slug.clone(), md.render(&c.body, Trust::Maintainer, 2).html)).collect();
+    let pages = site.pages.iter().map(|p| (p.slug.clone(), md.render(&p.body, Trust::Maintainer, 2).html)).collect();
     (RenderedContent { modules, categories, pages }, diags)
 }
 
@@ -154,8 +159,8 @@ fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent) -> Res
                 ("atom.xml", outputs::atom(site)),
                 ("catalogue.json", outputs::catalogue_json(site)),
                 ("search-data.json", search::data_json(site)),
-                ("static/highlight-light.css", markdown::highlight_css("InspiredGitHub")),
-                ("static/highlight-dark.css", markdown::highlight_css("base16-ocean.dark")),
+                ("static/highlight-light.css", markdown::highlight_css("InspiredGitHub", [0xee, 0xf1, 0xf5])),
+                ("static/highlight-dark.css", markdown::highlight_css("base16-ocean.dark", [0x1d, 0x26, 0x30])),
             ]
         },
     );

@@ -15,6 +15,7 @@ pub mod outputs;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod write;

@@ -4,11 +4,14 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use marketplace::diagnostics::{self, Format};
 use marketplace::import::{self, ImportOptions};
 use marketplace::scaffold::{self, NewModule};
+use marketplace::serve::ServeOptions;
 use marketplace::{BuildOptions, Error};
 
 #[derive(Parser)]
@@ -49,6 +52,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
     },
+    /// Build, serve on loopback, rebuild on change and reload open pages
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Create modules/SLUG.md from the template
     New {
         slug: String,
@@ -82,6 +94,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build { root, output, base_url } => build(BuildOptions { root, output, base_url }),
         Command::Check { root, format } => check(root, format),
+        Command::Serve { root, bind, port } => serve(ServeOptions { root, bind, port }),
         Command::New { slug, root, title, category } => new(NewModule { root, slug, title, category }),
         Command::Import { files, root, category, force } => import(ImportOptions { root, files, category, force }),
     };
@@ -133,6 +146,25 @@ fn check(root: PathBuf, format: FormatArg) -> u8 {
                 print!("{text}");
             }
             u8::from(diags.has_errors())
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn serve(opts: ServeOptions) -> u8 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return 2;
+    }
+    let result = marketplace::serve::serve(&opts, stop, |addr| {
+        println!("serving the marketplace at http://{addr}/ (Ctrl-C to stop)");
+    });
+    match result {
+        Ok(()) => {
+            eprintln!("stopped");
+            0
         }
         Err(e) => fail(&e),
     }

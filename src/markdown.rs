@@ -20,8 +20,42 @@ const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
 const MAX_HIGHLIGHT_LINE: usize = 2_000;
 /// Ids the theme uses; headings never take them.
 const RESERVED_IDS: &[&str] = &[
-    "main", "search-input", "search-results", "search-facets", "run-docker", "run-udocker", "api-url", "cite",
-    "bibtex", "use", "retrain", "top",
+    "main",
+    "top",
+    "use",
+    "retrain",
+    "cite",
+    "bibtex",
+    "search-input",
+    "search-results",
+    "search-facets",
+    "search-form",
+    "search-hint",
+    "site-search",
+    "home-search",
+    "notfound-search",
+    "run-docker",
+    "run-udocker",
+    "api-url",
+    "train-docker",
+    "module-doi",
+    "copy-status",
+    "description-title",
+    "use-title",
+    "retrain-title",
+    "cite-title",
+    "meta-title",
+    "links-title",
+    "run-docker-title",
+    "run-udocker-title",
+    "api-url-title",
+    "train-docker-title",
+    "home-title",
+    "categories-title",
+    "newest-title",
+    "all-title",
+    "modules-title",
+    "categories-list-title",
 ];
 
 /// The result of rendering one Markdown text.
@@ -64,12 +98,26 @@ impl Markdown {
         Markdown { contributor, maintainer, modules }
     }
 
-    pub fn render(&self, source: &str, trust: Trust) -> Rendered {
+    /// Renders `source`; its highest heading becomes `<h{first_heading}>` so that pages keep
+    /// a heading order without gaps under the page's own headings.
+    pub fn render(&self, source: &str, trust: Trust, first_heading: usize) -> Rendered {
         let mut out = Rendered::default();
         let mut options = Options::empty();
         options.insert(Options::ENABLE_TABLES);
         options.insert(Options::ENABLE_FOOTNOTES);
         options.insert(Options::ENABLE_STRIKETHROUGH);
+        let top =
+            if source.contains('#') || source.contains("<h") || source.contains("\n---") || source.contains("\n===") {
+                Parser::new_ext(source, options)
+                    .filter_map(|e| match e {
+                        Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+                        _ => None,
+                    })
+                    .min()
+                    .unwrap_or(1)
+            } else {
+                1
+            };
         let parser = Parser::new_ext(source, options).into_offset_iter();
 
         let mut events: Vec<Event> = Vec::new();
@@ -127,8 +175,7 @@ impl Markdown {
                 Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new(), String::new())),
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((level, inner, text)) = heading.take() {
-                        // The page title is the only h1: description headings move one level down.
-                        let n = (level as usize + 1).min(6);
+                        let n = (level as usize + first_heading).saturating_sub(top).clamp(2, 6);
                         let id = unique_id(&text, &mut ids);
                         events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\">"))));
                         events.extend(inner);
@@ -177,10 +224,7 @@ impl Markdown {
         if module_link_slug(url).is_some_and(|s| self.modules.contains(s)) {
             return;
         }
-        out.bad_links.push((
-            range,
-            format!("relative link `{url}` does not lead to a page of the site"),
-        ));
+        out.bad_links.push((range, format!("relative link `{url}` does not lead to a page of the site")));
     }
 }
 
@@ -203,18 +247,27 @@ fn base_sanitiser() -> ammonia::Builder<'static> {
 /// Which attributes survive. Classes only from our highlighter (so contributed markup can
 /// not borrow the theme's look); ids only on headings we numbered; relative URLs only
 /// towards module pages for contributors.
-fn filter<'u>(element: &str, attribute: &str, value: &'u str, modules: Option<&HashSet<String>>) -> Option<std::borrow::Cow<'u, str>> {
+fn filter<'u>(
+    element: &str,
+    attribute: &str,
+    value: &'u str,
+    modules: Option<&HashSet<String>>,
+) -> Option<std::borrow::Cow<'u, str>> {
     match attribute {
         "class" => {
             let kept: Vec<&str> = value
                 .split_whitespace()
-                .filter(|c| c.starts_with("hl-") || c.starts_with("language-") || c.starts_with("footnote-") || *c == "code")
+                .filter(|c| {
+                    c.starts_with("hl-") || c.starts_with("language-") || c.starts_with("footnote-") || *c == "code"
+                })
                 .collect();
             (!kept.is_empty()).then(|| kept.join(" ").into())
         }
         "id" => (element.starts_with('h') || (element == "div" && value.starts_with("fn-"))).then(|| value.into()),
         "href" | "src" => {
-            let Some(modules) = modules else { return Some(value.into()) };
+            let Some(modules) = modules else {
+                return Some(value.into());
+            };
             let v = value.trim();
             if v.starts_with('#') || scheme_of(&v.to_ascii_lowercase()).is_some() {
                 return Some(value.into());
@@ -282,7 +335,8 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-const LANGUAGE_ALIASES: &[(&str, &str)] = &[("sh", "bash"), ("shell", "bash"), ("console", "bash"), ("py", "python"), ("yml", "yaml"), ("js", "javascript")];
+const LANGUAGE_ALIASES: &[(&str, &str)] =
+    &[("sh", "bash"), ("shell", "bash"), ("console", "bash"), ("py", "python"), ("yml", "yaml"), ("js", "javascript")];
 
 /// Highlights a code block with CSS classes; unknown languages and oversized blocks are
 /// escaped as plain text. From the first line longer than `MAX_HIGHLIGHT_LINE` on (a
@@ -319,15 +373,74 @@ pub fn highlight(code: &str, lang: &str) -> String {
     format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
 }
 
-/// The stylesheet for highlighted code, for one of syntect's bundled themes.
-pub fn highlight_css(theme: &str) -> String {
+/// The stylesheet for highlighted code, for one of syntect's bundled themes, with every
+/// text colour adjusted to a contrast of at least 4.5:1 against `background` (the code
+/// background of the theme's CSS), as WCAG AA asks.
+pub fn highlight_css(theme: &str, background: [u8; 3]) -> String {
     static THEMES: OnceLock<syntect::highlighting::ThemeSet> = OnceLock::new();
     let themes = THEMES.get_or_init(syntect::highlighting::ThemeSet::load_defaults);
-    themes
+    let css = themes
         .themes
         .get(theme)
         .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let mut out = String::with_capacity(css.len());
+    for line in css.lines() {
+        let trimmed = line.trim_start();
+        if let Some(hex) = trimmed.strip_prefix("color: #").and_then(|r| r.get(..6)) {
+            if let Some(rgb) = parse_hex(hex) {
+                let fixed = with_contrast(rgb, background, 4.6);
+                out.push_str(&line.replace(hex, &format!("{:02x}{:02x}{:02x}", fixed[0], fixed[1], fixed[2])));
+                out.push('\n');
+                continue;
+            }
+        }
+        if trimmed.starts_with("background-color:") {
+            // The theme's own CSS sets the code background.
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn parse_hex(h: &str) -> Option<[u8; 3]> {
+    let v = u32::from_str_radix(h, 16).ok()?;
+    Some([(v >> 16) as u8, (v >> 8) as u8, v as u8])
+}
+
+fn luminance(c: [u8; 3]) -> f64 {
+    let ch = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+}
+
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Moves `fg` towards black (on light backgrounds) or white (on dark) until it reads.
+fn with_contrast(fg: [u8; 3], bg: [u8; 3], min: f64) -> [u8; 3] {
+    let target = if luminance(bg) > 0.5 { [0u8, 0, 0] } else { [255u8, 255, 255] };
+    let mut c = fg;
+    for step in 1..=20 {
+        if contrast(c, bg) >= min {
+            break;
+        }
+        let t = f64::from(step) / 20.0;
+        for i in 0..3 {
+            c[i] = (f64::from(fg[i]) + (f64::from(target[i]) - f64::from(fg[i])) * t).round() as u8;
+        }
+    }
+    c
 }
 
 pub fn escape(s: &str) -> String {
@@ -392,6 +505,7 @@ mod tests {
         let r = md().render(
             "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">y</a> <a href=\"data:text/html,<script>\">z</a>",
             Trust::Contributor,
+            3,
         );
         let h = r.html.to_lowercase();
         assert!(!h.contains("<script"), "{h}");
@@ -403,7 +517,11 @@ mod tests {
 
     #[test]
     fn external_links_and_images() {
-        let r = md().render("[a](https://e.org) ![pic](https://e.org/p.png)\n\n<img src='https://e.org/q.png' width=10 height=20>", Trust::Contributor);
+        let r = md().render(
+            "[a](https://e.org) ![pic](https://e.org/p.png)\n\n<img src='https://e.org/q.png' width=10 height=20>",
+            Trust::Contributor,
+            2,
+        );
         assert!(r.html.contains("rel=\"noopener nofollow\""), "{}", r.html);
         assert!(r.html.contains("alt=\"pic\""));
         assert!(r.html.contains("width=\"10\"") && r.html.contains("alt=\"\""), "{}", r.html);
@@ -411,7 +529,7 @@ mod tests {
 
     #[test]
     fn relative_links_are_checked() {
-        let r = md().render("[ok](../other/index.html) [bad](./deep-oc-x.html) [frag](#top)", Trust::Contributor);
+        let r = md().render("[ok](../other/index.html) [bad](./deep-oc-x.html) [frag](#top)", Trust::Contributor, 2);
         assert_eq!(r.bad_links.len(), 1, "{:?}", r.bad_links);
         assert!(r.html.contains("href=\"../other/index.html\""));
         assert!(!r.html.contains("deep-oc-x"));
@@ -419,15 +537,33 @@ mod tests {
 
     #[test]
     fn headings_get_ids_and_move_down() {
-        let r = md().render("# Usage\n\n## Usage\n\n# Main", Trust::Contributor);
+        let r = md().render("# Usage\n\n## Usage\n\n# Main", Trust::Contributor, 2);
         assert!(r.html.contains("<h2 id=\"usage\">Usage</h2>"), "{}", r.html);
         assert!(r.html.contains("<h3 id=\"usage-1\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"main-1\">"), "{}", r.html);
+        let r = md().render("## Only level two\n\n### Three", Trust::Maintainer, 2);
+        assert!(r.html.contains("<h2 id=\"only-level-two\">") && r.html.contains("<h3 id=\"three\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn highlight_colours_reach_aa_contrast() {
+        for (theme, bg) in [("InspiredGitHub", [0xee, 0xf1, 0xf5]), ("base16-ocean.dark", [0x1d, 0x26, 0x30])] {
+            let css = highlight_css(theme, bg);
+            assert!(css.contains(".hl-"), "{css}");
+            for hex in css.lines().filter_map(|l| l.trim().strip_prefix("color: #")).filter_map(|h| parse_hex(&h[..6]))
+            {
+                assert!(contrast(hex, bg) >= 4.5, "{theme}: {hex:?}");
+            }
+        }
     }
 
     #[test]
     fn code_is_highlighted_with_classes() {
-        let r = md().render("```python\nimport os\n```\n\n```js\nconst a = /x+/g; function f(){ return `t${a}` }\n```", Trust::Contributor);
+        let r = md().render(
+            "```python\nimport os\n```\n\n```js\nconst a = /x+/g; function f(){ return `t${a}` }\n```",
+            Trust::Contributor,
+            2,
+        );
         assert!(r.html.contains("hl-source"), "{}", r.html);
         assert!(r.html.contains("language-javascript"), "{}", r.html);
         assert!(r.plain.contains("import os"));

@@ -18,8 +18,16 @@ use crate::site::Site;
 
 /// Templates every theme must have.
 pub const TEMPLATES: &[&str] = &[
-    "base.html", "index.html", "module.html", "category.html", "categories.html", "tags.html", "tag.html", "page.html",
-    "search.html", "404.html",
+    "base.html",
+    "index.html",
+    "module.html",
+    "category.html",
+    "categories.html",
+    "tags.html",
+    "tag.html",
+    "page.html",
+    "search.html",
+    "404.html",
 ];
 /// How many modules the home page lists as "newest".
 pub const NEWEST_COUNT: usize = 6;
@@ -49,13 +57,23 @@ pub fn load_templates(root: &Path) -> std::result::Result<Tera, Diagnostics> {
                 if name.ends_with(".html") {
                     match std::fs::read_to_string(e.path()) {
                         Ok(text) => files.push((name, text)),
-                        Err(err) => diags.push(Diagnostic::file(Severity::Error, "io", &format!("theme/templates/{name}"), format!("cannot read: {err}"))),
+                        Err(err) => diags.push(Diagnostic::file(
+                            Severity::Error,
+                            "io",
+                            &format!("theme/templates/{name}"),
+                            format!("cannot read: {err}"),
+                        )),
                     }
                 }
             }
         }
         Err(e) => {
-            diags.push(Diagnostic::file(Severity::Error, "missing-theme", "theme/templates", format!("cannot read the templates: {e}")));
+            diags.push(Diagnostic::file(
+                Severity::Error,
+                "missing-theme",
+                "theme/templates",
+                format!("cannot read the templates: {e}"),
+            ));
             return Err(diags);
         }
     }
@@ -190,6 +208,7 @@ struct DockerCtx {
 #[derive(Serialize)]
 struct ModuleCtx<'a> {
     slug: &'a str,
+    url: String,
     title: &'a str,
     summary: &'a str,
     content: &'a str,
@@ -283,7 +302,10 @@ impl<'a> Renderer<'a> {
     fn common(&self, path: &str, title: &str, description: &str) -> Context {
         let s = &self.site.settings;
         let mut ctx = Context::new();
-        ctx.insert("root", &root_of(path));
+        // 404.html is served at any depth, so its links must not be relative.
+        let root = if path == "404.html" { s.base_url.clone() } else { root_of(path) };
+        ctx.insert("root", &root);
+        ctx.insert("current_url", path);
         ctx.insert(
             "site",
             &SiteCtx {
@@ -379,7 +401,9 @@ impl<'a> Renderer<'a> {
                         total,
                         prev_url: (n > 1).then(|| list_url(base, n - 1)),
                         next_url: (n < total).then(|| list_url(base, n + 1)),
-                        pages: (1..=total).map(|i| PageLink { number: i, url: list_url(base, i), current: i == n }).collect(),
+                        pages: (1..=total)
+                            .map(|i| PageLink { number: i, url: list_url(base, i), current: i == n })
+                            .collect(),
                     },
                 );
                 extra(&mut ctx);
@@ -396,11 +420,18 @@ impl<'a> Renderer<'a> {
         // Home
         let all: Vec<&Module> = site.modules.iter().collect();
         let newest: Vec<Card> = site.newest().into_iter().take(NEWEST_COUNT).map(|m| self.card(m)).collect();
-        out.extend(self.paginated("", "index.html", &all, &site.settings.title, &site.settings.description, |ctx| {
-            ctx.insert("categories", &self.nav_categories);
-            ctx.insert("newest", &newest);
-            ctx.insert("module_count", &site.modules.len());
-        })?);
+        out.extend(self.paginated(
+            "",
+            "index.html",
+            &all,
+            &site.settings.title,
+            &site.settings.description,
+            |ctx| {
+                ctx.insert("categories", &self.nav_categories);
+                ctx.insert("newest", &newest);
+                ctx.insert("module_count", &site.modules.len());
+            },
+        )?);
 
         // Modules
         let modules: Vec<OutputFile> = site.modules.par_iter().map(|m| self.module_page(m)).collect::<Result<_>>()?;
@@ -433,8 +464,15 @@ impl<'a> Renderer<'a> {
             url: String,
             count: usize,
         }
-        let mut tag_list: Vec<TagCount> =
-            groups.iter().map(|g| TagCount { name: &g.tag.name, slug: &g.tag.slug, url: tag_url(&g.tag.slug), count: g.modules.len() }).collect();
+        let mut tag_list: Vec<TagCount> = groups
+            .iter()
+            .map(|g| TagCount {
+                name: &g.tag.name,
+                slug: &g.tag.slug,
+                url: tag_url(&g.tag.slug),
+                count: g.modules.len(),
+            })
+            .collect();
         tag_list.sort_by(|a, b| (a.name, a.slug).cmp(&(b.name, b.slug)));
         let path = "tags/index.html".to_string();
         let mut ctx = self.common(&path, "Tags", "Every tag of the catalogue, with how many modules carry it");
@@ -446,7 +484,10 @@ impl<'a> Renderer<'a> {
                 let title = format!("Tag: {}", g.tag.name);
                 let description = format!("Modules tagged {}", g.tag.name);
                 self.paginated(&format!("tags/{}/", g.tag.slug), "tag.html", &g.modules, &title, &description, |ctx| {
-                    ctx.insert("tag", &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}));
+                    ctx.insert(
+                        "tag",
+                        &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}),
+                    );
                 })
             })
             .collect::<Result<_>>()?;
@@ -457,7 +498,10 @@ impl<'a> Renderer<'a> {
             let path = page_url(&p.slug);
             let mut ctx = self.common(&path, &p.title, p.summary.as_deref().unwrap_or(""));
             let content = self.content.pages.get(&p.slug).map_or("", String::as_str);
-            ctx.insert("page", &serde_json::json!({"slug": p.slug, "title": p.title, "summary": p.summary, "content": content}));
+            ctx.insert(
+                "page",
+                &serde_json::json!({"slug": p.slug, "title": p.title, "summary": p.summary, "content": content}),
+            );
             out.push(self.render("page.html", &ctx, path)?);
         }
 
@@ -482,6 +526,7 @@ impl<'a> Renderer<'a> {
             .map(|l| format!("https://spdx.org/licenses/{}.html", l.trim_end_matches('+')));
         let module = ModuleCtx {
             slug: &m.slug,
+            url: module_url(&m.slug),
             title: &m.title,
             summary: &m.summary,
             content,
