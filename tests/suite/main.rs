@@ -11,4 +11,5 @@ mod import;
 mod markdown;
 mod output;
 mod security;
+mod serve;
 mod validation;
