@@ -555,6 +555,7 @@
     var options = null;
     var loading = null;
     var timer = 0;
+    var typing = false; /* the current history entry holds the query being typed */
     var shown = PAGE_SIZE;
     var ui = null;
 
@@ -898,6 +899,7 @@
     /* Writes the state into the URL (push: a step the back button returns to) and renders. */
     function commit(push) {
       shown = PAGE_SIZE;
+      typing = false;
       var url = window.location.pathname + stateQuery(state) + window.location.hash;
       var current = window.location.pathname + window.location.search + window.location.hash;
       if (url !== current) {
@@ -939,7 +941,10 @@
       clearTimeout(timer);
       timer = setTimeout(function () {
         state.q = input.value;
-        commit(false);
+        /* the query's first change is a step the back button returns to; the keys
+           typed after it refine that step */
+        commit(!typing);
+        typing = true;
       }, DEBOUNCE_MS);
     });
 
@@ -948,12 +953,13 @@
         event.preventDefault();
         clearTimeout(timer);
         state.q = input.value;
-        commit(false);
+        commit(!typing);
       });
     }
 
     window.addEventListener('popstate', function () {
       clearTimeout(timer);
+      typing = false;
       state = readState(window.location.search);
       input.value = state.q;
       shown = PAGE_SIZE;
