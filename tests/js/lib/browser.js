@@ -1,0 +1,77 @@
+'use strict';
+/* Headless Chromium for the browser tests, driven by playwright-core: Debian's
+   /usr/bin/chromium (playwright never downloads a browser here). Pages see only the test
+   server: every other request (module descriptions embed images from
+   raw.githubusercontent.com and the like) is answered by a local stub, since the test
+   machine is offline, and recorded. */
+const fs = require('node:fs');
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/* A 1x1 transparent PNG: the stub for external images. */
+const PIXEL = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+function haveChromium() {
+  return fs.existsSync(CHROMIUM);
+}
+
+/* Whether a missing browser must fail the run rather than skip it: CI set (not to "false" or "0"). */
+function inCi() {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+async function launch() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30000 });
+}
+
+/* A new context and page for `siteUrl` (ending in /). Returns {context, page, watch}:
+   `watch` collects dialogs (dismissed at once), uncaught page errors, responses of the
+   test server with status >= 400, and the external URLs that were stubbed. */
+async function openPage(browser, siteUrl, options = {}) {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled !== false,
+    baseURL: siteUrl,
+    viewport: { width: 1280, height: 900 },
+  });
+  const origin = new URL(siteUrl).origin;
+  const watch = { dialogs: [], errors: [], failed: [], external: [] };
+  await context.route('**/*', (route) => {
+    const request = route.request();
+    const url = request.url();
+    if (url.startsWith(origin + '/')) return route.continue();
+    watch.external.push(url);
+    if (request.resourceType() === 'image') {
+      return route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL });
+    }
+    return route.fulfill({ status: 200, contentType: 'text/plain', body: '' });
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.on('dialog', (dialog) => {
+    watch.dialogs.push(`${dialog.type()}: ${dialog.message()} (on ${page.url()})`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on('pageerror', (error) => watch.errors.push(`${error.message} (on ${page.url()})`));
+  page.on('response', (response) => {
+    if (response.url().startsWith(origin + '/') && response.status() >= 400) {
+      watch.failed.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  return { context, page, watch };
+}
+
+module.exports = { CHROMIUM, ARGS, haveChromium, inCi, launch, openPage };
