@@ -36,6 +36,32 @@ pub struct BuildReport {
     pub millis: u128,
 }
 
+/// How long each stage took, printed to stderr when `MARKETPLACE_TIMINGS` is set: the
+/// first thing to read before optimising. Stages running side by side overlap.
+#[derive(Default)]
+struct Timings(std::sync::Mutex<Vec<(&'static str, u128)>>);
+
+impl Timings {
+    fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        if let Ok(mut v) = self.0.lock() {
+            v.push((stage, start.elapsed().as_millis()));
+        }
+        out
+    }
+
+    fn print(&self) {
+        if std::env::var_os("MARKETPLACE_TIMINGS").is_some() {
+            if let Ok(v) = self.0.lock() {
+                for (stage, ms) in v.iter() {
+                    eprintln!("timing: {stage:<12} {ms:>7} ms");
+                }
+            }
+        }
+    }
+}
+
 /// Everything `check` and `build` have in common: the loaded site, its rendered Markdown
 /// and templates, and every diagnostic.
 struct Prepared {
@@ -49,8 +75,8 @@ pub fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared> {
-    let Loaded { mut site, mut diagnostics } = load::load(root, today())?;
+fn prepare(root: &Path, base_url: Option<&str>, t: &Timings) -> Result<Prepared> {
+    let Loaded { mut site, mut diagnostics } = t.time("load", || load::load(root, today()))?;
     if let Some(url) = base_url {
         match url::Url::parse(url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
@@ -59,14 +85,14 @@ fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared> {
             _ => return Err(Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))),
         }
     }
-    let tera = match render::load_templates(root) {
+    let tera = match t.time("templates", || render::load_templates(root)) {
         Ok(t) => Some(t),
         Err(d) => {
             diagnostics.extend(d.0);
             None
         }
     };
-    let (content, md_diags) = render_markdown(&site, root);
+    let (content, md_diags) = t.time("markdown", || render_markdown(&site, root));
     diagnostics.extend(md_diags);
     diagnostics.sort();
     Ok(Prepared { site, content, tera, diagnostics })
@@ -121,7 +147,7 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
 /// Validates everything a build would read. Content problems come back as diagnostics;
 /// only I/O and usage failures are errors.
 pub fn check(root: &Path) -> Result<Diagnostics> {
-    Ok(prepare(root, None)?.diagnostics)
+    Ok(prepare(root, None, &Timings::default())?.diagnostics)
 }
 
 /// Builds the site into the output directory, replacing it only on success.
@@ -130,14 +156,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let root = &opts.root;
     let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
     let output = write::check_output(root, &output)?;
-    let prepared = prepare(root, opts.base_url.as_deref())?;
+    let t = Timings::default();
+    let prepared = prepare(root, opts.base_url.as_deref(), &t)?;
     if prepared.diagnostics.has_errors() {
         return Err(Error::Content(prepared.diagnostics));
     }
     let Prepared { site, content, tera, diagnostics } = prepared;
     let tera = tera.ok_or_else(|| Error::Content(diagnostics.clone()))?;
-    let files = render_site(&site, &tera, &content)?;
-    write::write_site(&output, &files, &root.join("theme/static"))?;
+    let files = render_site(&site, &tera, &content, &t)?;
+    t.time("write", || write::write_site(&output, &files, &root.join("theme/static")))?;
+    t.print();
     Ok(BuildReport {
         output,
         modules: site.modules.len(),
@@ -148,10 +176,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// Every output file but the theme's static assets.
-fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent) -> Result<Vec<OutputFile>> {
+fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent, t: &Timings) -> Result<Vec<OutputFile>> {
     let renderer = Renderer::new(site, tera, content);
     let ((pages, index), rest) = rayon::join(
-        || rayon::join(|| renderer.all_pages(), || search::index_json(site, &content.modules)),
+        || {
+            rayon::join(
+                || t.time("pages", || renderer.all_pages()),
+                || t.time("search index", || search::index_json(site, &content.modules)),
+            )
+        },
         || {
             vec![
                 ("sitemap.xml", outputs::sitemap(site)),
