@@ -3,7 +3,8 @@
 //! A broken edit shows its diagnostics in the browser; the last good site stays on disk
 //! until a build succeeds again.
 
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -11,7 +12,6 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::build::{build, BuildOptions};
 use crate::diagnostics::{self, Format};
@@ -23,7 +23,6 @@ const RELOAD_SCRIPT: &str = "/__marketplace/livereload.js";
 const VERSION_PATH: &str = "/__marketplace/version";
 /// Watcher events closer together than this make one rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(80);
-const WORKERS: usize = 16;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -42,9 +41,9 @@ struct State {
 /// Runs until Ctrl-C (or `stop` is set). Calls `ready` with the address once listening.
 pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let root = opts.root.canonicalize().map_err(Error::io("read", &opts.root))?;
-    let server = Server::http(format!("{}:{}", opts.bind, opts.port))
+    let listener = TcpListener::bind((opts.bind.as_str(), opts.port))
         .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
-    let addr = server.server_addr().to_ip().ok_or_else(|| Error::Usage("the server has no IP address".into()))?;
+    let addr = listener.local_addr().map_err(Error::io("read the address of", &opts.root))?;
     let work = std::env::temp_dir().join(format!("marketplace-serve-{}", std::process::id()));
     let site = work.join("public");
     let base_url = format!("http://{addr}/");
@@ -52,16 +51,26 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
     let state = Arc::new(RwLock::new(State { site: site.clone(), version: 1, error: None }));
     rebuild(&root, &site, &base_url, &state);
 
-    let server = Arc::new(server);
-    let mut workers = Vec::new();
-    for _ in 0..WORKERS {
-        let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-        workers.push(std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &state);
+    // One thread accepts, one thread per connection answers: a slow client holds only its
+    // own thread. Each connection carries one request (`Connection: close`).
+    listener.set_nonblocking(true).map_err(Error::io("configure", &opts.root))?;
+    let acceptor = {
+        let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let state = Arc::clone(&state);
+                        std::thread::spawn(move || handle(stream, &state));
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(10))
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
             }
-        }));
-    }
+        })
+    };
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -99,13 +108,8 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
         }
     }
     drop(watcher);
-    server.unblock();
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
+    stop.store(true, Ordering::SeqCst);
+    let _ = acceptor.join();
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
@@ -137,79 +141,127 @@ fn rebuild(root: &Path, site: &Path, base_url: &str, state: &RwLock<State>) {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and ASCII values")
-}
-
 /// Security headers of `netlify.toml`, so that pages behave here as they will when deployed.
-fn secure<R: std::io::Read>(r: Response<R>) -> Response<R> {
-    r.with_header(header(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    ))
-    .with_header(header("X-Content-Type-Options", "nosniff"))
-    .with_header(header("Referrer-Policy", "strict-origin-when-cross-origin"))
-    .with_header(header("Cache-Control", "no-store"))
+const SECURITY_HEADERS: &str = "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\r\n\
+X-Content-Type-Options: nosniff\r\nReferrer-Policy: strict-origin-when-cross-origin\r\nCache-Control: no-store\r\n";
+
+/// A response, written whole with `Connection: close`.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    extra: &'static str,
 }
 
-fn handle(request: Request, state: &RwLock<State>) {
-    let head = *request.method() == Method::Head;
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let r = Response::from_string("only GET and HEAD\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(secure(r));
+impl Reply {
+    fn text(status: u16, body: impl Into<String>) -> Reply {
+        Reply { status, content_type: "text/plain; charset=utf-8", body: body.into().into_bytes(), extra: "" }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        _ => "",
+    }
+}
+
+/// Reads one request head, answers it, closes the connection. Slow or silent clients time
+/// out without holding anyone else.
+fn handle(stream: TcpStream, state: &RwLock<State>) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() || request_line.is_empty() {
         return;
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
+    // Skip the headers: nothing in them changes the answer. Bounded, so a client cannot
+    // make us read forever.
+    let mut size = request_line.len();
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(n) => size += n,
+            Err(_) => return,
+        }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+        if size > 16 * 1024 {
+            return write_reply(stream, &Reply::text(431, "request head too large\n"), false);
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let head = method == "HEAD";
+    let reply = if method == "GET" || head {
+        answer(target, state)
+    } else {
+        Reply { extra: "Allow: GET, HEAD\r\n", ..Reply::text(405, "only GET and HEAD\n") }
+    };
+    write_reply(stream, &reply, head);
+}
+
+fn write_reply(mut stream: TcpStream, reply: &Reply, head: bool) {
+    let head_text = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{SECURITY_HEADERS}{}Connection: close\r\n\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len(),
+        reply.extra
+    );
+    let _ = stream.write_all(head_text.as_bytes());
+    if !head {
+        let _ = stream.write_all(&reply.body);
+    }
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+}
+
+fn answer(target: &str, state: &RwLock<State>) -> Reply {
+    let path = target.split(['?', '#']).next().unwrap_or("/");
     let (site, version, error) = match state.read() {
         Ok(s) => (s.site.clone(), s.version, s.error.clone()),
-        Err(_) => return,
+        Err(_) => return Reply::text(500, "server state lost\n"),
     };
     if path == VERSION_PATH {
-        let _ = request.respond(secure(Response::from_string(version.to_string())));
-        return;
+        return Reply::text(200, version.to_string());
     }
     if path == RELOAD_SCRIPT {
-        let r =
-            Response::from_string(LIVE_RELOAD_JS).with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(secure(r));
-        return;
+        return Reply { content_type: "text/javascript; charset=utf-8", ..Reply::text(200, LIVE_RELOAD_JS) };
     }
-    let Some(file) = resolve(&site, &path) else {
-        let r = Response::from_string("400 bad request: the path leaves the site\n").with_status_code(400);
-        let _ = request.respond(secure(r));
-        return;
+    let Some(file) = resolve(&site, path) else {
+        return Reply::text(400, "400 bad request: the path leaves the site\n");
     };
-    let is_html = file.as_ref().map_or(true, |f| f.extension().is_some_and(|e| e == "html"));
+    let is_html = file.as_ref().is_none_or(|f| f.extension().is_some_and(|e| e == "html"));
     if let (Some(error), true) = (&error, is_html) {
-        let r = Response::from_string(error_page(error))
-            .with_status_code(500)
-            .with_header(header("Content-Type", "text/html; charset=utf-8"));
-        let _ = request.respond(secure(r));
-        return;
+        return Reply { content_type: "text/html; charset=utf-8", ..Reply::text(500, error_page(error)) };
     }
     let (status, file) = match file {
         Some(f) => (200, f),
         None => (404, site.join("404.html")),
     };
-    let Ok(mut bytes) = std::fs::read(&file) else {
-        let _ = request.respond(secure(Response::from_string("404 not found\n").with_status_code(404)));
-        return;
+    let Ok(mut body) = std::fs::read(&file) else {
+        return Reply::text(404, "404 not found\n");
     };
-    let kind = content_type(&file);
-    if kind.starts_with("text/html") {
-        bytes = inject_reload(bytes);
+    let content_type = content_type(&file);
+    if content_type.starts_with("text/html") {
+        body = inject_reload(body);
     }
-    let len = bytes.len();
-    let mut r = Response::from_data(if head { Vec::new() } else { bytes })
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind));
-    if head {
-        r = r.with_header(header("Content-Length", &len.to_string()));
-    }
-    let _ = request.respond(secure(r));
+    Reply { status, content_type, body, extra: "" }
 }
 
 /// Maps a URL path to a file of the site, or `None` when there is no such file. A path
