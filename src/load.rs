@@ -43,7 +43,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Loaded> {
     let category_files = collect(root, &canonical_root, "content/categories", &mut diags);
     let mut categories: Vec<Category> = category_files
         .par_iter()
-        .map(|f| load_category(f))
+        .map(load_category)
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|(c, d)| {
@@ -62,7 +62,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Loaded> {
     let page_files = collect(root, &canonical_root, "content/pages", &mut diags);
     let mut pages: Vec<Page> = page_files
         .par_iter()
-        .map(|f| load_page(f))
+        .map(load_page)
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|(p, d)| {
