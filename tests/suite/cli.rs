@@ -82,3 +82,36 @@ fn check_of_a_clean_site_says_so() {
     assert_eq!(site.check("json").stdout.trim(), "[]");
     assert_eq!(site.check("github").stdout, "");
 }
+
+/// Warnings point at what visitors will miss; they do not fail `check` or `build`.
+#[test]
+fn check_warns_about_what_visitors_miss() {
+    let site = TestSite::new();
+    let summary = "word ".repeat(50);
+    site.module(
+        "sparse.md",
+        format!(
+            "+++\ntitle = \"Sparse\"\nsummary = \"{}\"\ncategory = \"general-purpose\"\nlicense = \"MIT\"\n\
+             created = 2020-01-01\nupdated = 2999-01-01\n+++\nBody.\n",
+            summary.trim()
+        ),
+    );
+    let run = site.check("json");
+    run.expect(0);
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let mut found: Vec<(String, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["severity"], "warning", "{d}");
+            assert_eq!(d["file"], "modules/sparse.md");
+            (d["code"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap())
+        })
+        .collect();
+    found.sort();
+    let expected = [("future-date", 7), ("long-summary", 3), ("missing-docker", 1), ("missing-source", 1)];
+    assert_eq!(found, expected.map(|(c, l)| (c.to_string(), l)).to_vec());
+    site.check("github").expect(0).stdout_has("::warning file=modules/sparse.md,line=7,col=11,");
+    site.build().expect(0).stderr_has("warning: `updated` is in the future");
+}
