@@ -8,6 +8,7 @@ mod build;
 mod cli;
 mod determinism;
 mod import;
+mod kill;
 mod markdown;
 mod output;
 mod security;

@@ -132,3 +132,21 @@ extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;
 }
+
+/// A client that connects and never finishes its request must not hold up anyone else.
+#[test]
+fn a_slow_client_does_not_block_others() {
+    let site = TestSite::new();
+    site.module("alpha.md", module_text("Alpha module", "Words."));
+    let server = Server::start(&site);
+    let mut idle: Vec<TcpStream> = (0..20).map(|_| TcpStream::connect(&server.addr).unwrap()).collect();
+    for s in &mut idle {
+        // Half a request head, then silence.
+        write!(s, "GET /index.html HTTP/1.1\r\nHost: x\r\n").unwrap();
+    }
+    // Were the server waiting on the idle clients, these would time out (status 0).
+    for _ in 0..20 {
+        assert_eq!(server.request("GET", "/modules/alpha/").0, 200);
+    }
+    drop(idle);
+}
