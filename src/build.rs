@@ -198,6 +198,12 @@ fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent, t: &Ti
         },
     );
     let mut files = pages?;
+    for c in &site.categories {
+        files.push(OutputFile {
+            path: format!("categories/{}/atom.xml", c.slug),
+            bytes: outputs::category_atom(site, &c.slug).into_bytes(),
+        });
+    }
     files.push(OutputFile { path: "search-index.json".into(), bytes: index.into_bytes() });
     files.extend(rest.into_iter().map(|(p, s)| OutputFile { path: p.into(), bytes: s.into_bytes() }));
     let mut seen = HashSet::new();

@@ -26,6 +26,7 @@ const RESERVED_IDS: &[&str] = &[
     "retrain",
     "cite",
     "bibtex",
+    "bibtex-title",
     "search-input",
     "search-results",
     "search-facets",

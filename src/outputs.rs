@@ -54,17 +54,32 @@ pub fn sitemap(site: &Site) -> String {
 /// The site-wide feed, newest modules first. Its `updated` is the newest module date, so
 /// the same catalogue always gives the same bytes.
 pub fn atom(site: &Site) -> String {
+    feed(site, None)
+}
+
+/// The feed of one category, beside its page: `categories/<slug>/atom.xml`.
+pub fn category_atom(site: &Site, category: &str) -> String {
+    feed(site, Some(category))
+}
+
+fn feed(site: &Site, category: Option<&str>) -> String {
     let s = &site.settings;
-    let newest = site.newest();
-    let updated = site.modules.iter().map(|m| m.updated.unwrap_or(m.created)).max();
+    let newest: Vec<_> = site.newest().into_iter().filter(|m| category.is_none_or(|c| m.category == c)).collect();
+    let self_path = category.map_or("atom.xml".to_string(), |c| format!("categories/{c}/atom.xml"));
+    let title = match category.and_then(|c| site.category(c)) {
+        Some(c) => format!("{}: {}", s.title, c.title),
+        None => s.title.clone(),
+    };
+    let updated = newest.iter().map(|m| m.updated.unwrap_or(m.created)).max();
     let stamp = |d: chrono::NaiveDate| format!("{d}T00:00:00Z");
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str(&format!("  <title>{}</title>\n", escape(&s.title)));
+    out.push_str(&format!("  <title>{}</title>\n", escape(&title)));
     out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(&s.description)));
-    out.push_str(&format!("  <link rel=\"self\" href=\"{}atom.xml\"/>\n", escape(&s.base_url)));
-    out.push_str(&format!("  <link rel=\"alternate\" href=\"{}\"/>\n", escape(&s.base_url)));
-    out.push_str(&format!("  <id>{}</id>\n", escape(&s.base_url)));
+    let page = category.map_or(s.base_url.clone(), |c| absolute_url(&s.base_url, &category_url(c)));
+    out.push_str(&format!("  <link rel=\"self\" href=\"{}{}\"/>\n", escape(&s.base_url), escape(&self_path)));
+    out.push_str(&format!("  <link rel=\"alternate\" href=\"{}\"/>\n", escape(&page)));
+    out.push_str(&format!("  <id>{}{}</id>\n", escape(&s.base_url), escape(&self_path)));
     out.push_str(&format!(
         "  <updated>{}</updated>\n",
         updated.map(stamp).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())

@@ -225,6 +225,10 @@ struct ModuleCtx<'a> {
     docker: Option<DockerCtx>,
     doi: Option<String>,
     edit_url: Option<String>,
+    /// A BibTeX entry built from the metadata, for "Cite this module".
+    bibtex: String,
+    /// schema.org `SoftwareSourceCode` as JSON, safe inside `<script type="application/ld+json">`.
+    jsonld: String,
 }
 
 /// Builds contexts and renders pages for one site.
@@ -329,6 +333,7 @@ impl<'a> Renderer<'a> {
             .collect();
         ctx.insert("nav_pages", &pages);
         ctx.insert("generated_by", "marketplace");
+        ctx.insert("og_type", "website");
         ctx
     }
 
@@ -552,10 +557,84 @@ impl<'a> Renderer<'a> {
             }),
             doi: m.links.cite.as_deref().and_then(doi_of),
             edit_url: self.site.settings.repository.as_ref().map(|r| format!("{r}/blob/HEAD/{}", m.path)),
+            bibtex: bibtex(m, &self.site.settings),
+            jsonld: jsonld(m, self.site),
         };
+        ctx.insert("og_type", "article");
         ctx.insert("module", &module);
         self.render("module.html", &ctx, path)
     }
+}
+
+/// A BibTeX `@software` entry: the metadata has no authors, so the catalogue is named as
+/// publisher; the DOI and URL let a reader find the module.
+pub fn bibtex(m: &Module, settings: &crate::site::Settings) -> String {
+    let esc = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '{' | '}' | '\\' => {}
+                '&' | '%' | '$' | '#' | '_' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let key = m.slug.replace('-', "_");
+    let mut entry = format!("@software{{{key}_{},\n", m.created.format("%Y"));
+    entry.push_str(&format!("  title = {{{}}},\n", esc(&m.title)));
+    entry.push_str(&format!("  publisher = {{{}}},\n", esc(&settings.title)));
+    entry.push_str(&format!("  year = {{{}}},\n", m.created.format("%Y")));
+    if let Some(doi) = m.links.cite.as_deref().and_then(doi_of) {
+        entry.push_str(&format!("  doi = {{{}}},\n", esc(&doi)));
+    }
+    entry.push_str(&format!("  url = {{{}}},\n", absolute_url(&settings.base_url, &module_url(&m.slug))));
+    if let Some(source) = &m.links.source {
+        entry.push_str(&format!("  note = {{Code: \\url{{{}}}}},\n", esc(source)));
+    }
+    if let Some(l) = &m.license {
+        entry.push_str(&format!("  license = {{{}}},\n", esc(l)));
+    }
+    entry.push('}');
+    entry
+}
+
+/// schema.org JSON-LD for search engines. `<` is escaped so the JSON can never close the
+/// script element it lives in.
+pub fn jsonld(m: &Module, site: &Site) -> String {
+    let s = &site.settings;
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "SoftwareSourceCode",
+        "name": m.title,
+        "description": m.summary,
+        "url": absolute_url(&s.base_url, &module_url(&m.slug)),
+        "dateCreated": m.created.to_string(),
+        "keywords": m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "applicationCategory": site.category(&m.category).map_or(m.category.as_str(), |c| c.title.as_str()),
+        "isAccessibleForFree": true,
+        "publisher": {"@type": "Organization", "name": s.title, "url": s.base_url},
+    });
+    if let Some(u) = m.updated {
+        v["dateModified"] = u.to_string().into();
+    }
+    if let Some(l) = &m.license {
+        v["license"] = if l.contains(' ') { l.clone() } else { format!("https://spdx.org/licenses/{l}.html") }.into();
+    }
+    if let Some(src) = &m.links.source {
+        v["codeRepository"] = src.clone().into();
+    }
+    if let Some(cite) = &m.links.cite {
+        v["citation"] = cite.clone().into();
+    }
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]

@@ -76,3 +76,21 @@ fn output_at_a_directory_that_is_not_a_site_is_refused() {
     site.run(&["build", "--output", "photos"]).expect(2).stderr_has("does not look like a built site");
     assert_eq!(common::read(&site.path("photos/holiday.jpg")), "not a site");
 }
+
+/// "Cite this module" and the machine-readable metadata of a module page.
+#[test]
+fn module_pages_are_citable_and_described_for_machines() {
+    let built = crate::common::real_build();
+    let page = crate::common::read(&built.public.join("modules/satsr/index.html"));
+    assert!(page.contains("@software{satsr_2019,"), "BibTeX entry");
+    assert!(page.contains("doi = {10.1016/j.isprsjprs.2018.09.018}"), "BibTeX DOI");
+    let start = page.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+    let end = start + page[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&page[start..end]).expect("JSON-LD parses");
+    assert_eq!(ld["@type"], "SoftwareSourceCode");
+    assert_eq!(ld["codeRepository"], "https://github.com/deephdc/satsr");
+    assert_eq!(ld["license"], "https://spdx.org/licenses/Apache-2.0.html");
+    assert!(page.contains("<meta property=\"og:title\" content=\"Upscale multispectral satellites images\">"));
+    let feed = crate::common::read(&built.public.join("categories/earth-observation/atom.xml"));
+    assert!(feed.contains("modules/satsr/") && !feed.contains("modules/retinopathy-test/"), "per-category feed");
+}
