@@ -1,0 +1,25 @@
+//! Arbitrary text as Markdown (a module description, a page): pulldown-cmark, heading
+//! ids, highlighting, link checks and ammonia, at both trust levels and heading offsets.
+
+#![no_main]
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use marketplace::markdown::{Markdown, Trust};
+
+fn markdown() -> &'static Markdown {
+    static MD: OnceLock<Markdown> = OnceLock::new();
+    MD.get_or_init(|| Markdown::new(HashSet::from(["fuzz".to_string(), "blossom".to_string()])))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    // The first byte picks the heading level the text starts at (1..=6), as pages do.
+    let first_heading = data.first().map_or(1, |b| usize::from(b % 6) + 1);
+    for trust in [Trust::Contributor, Trust::Maintainer] {
+        let r = markdown().render(&text, trust, first_heading);
+        let _ = (r.html.len(), r.plain.len(), r.bad_links.len(), r.removed_links.len());
+    }
+});
