@@ -15,7 +15,7 @@ use crate::load::{self, Loaded};
 use crate::markdown::{self, Markdown, Trust};
 use crate::render::{self, OutputFile, RenderedContent, Renderer};
 use crate::site::Site;
-use crate::{outputs, search, write};
+use crate::{assets, outputs, search, write};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -163,8 +163,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     let Prepared { site, content, tera, diagnostics } = prepared;
     let tera = tera.ok_or_else(|| Error::Content(diagnostics.clone()))?;
-    let files = render_site(&site, &tera, &content, &t)?;
-    t.time("write", || write::write_site(&output, &files, &root.join("theme/static")))?;
+    let generated = vec![
+        ("highlight-light.css".to_string(), markdown::highlight_css("InspiredGitHub", [0xee, 0xf1, 0xf5]).into_bytes()),
+        (
+            "highlight-dark.css".to_string(),
+            markdown::highlight_css("base16-ocean.dark", [0x1d, 0x26, 0x30]).into_bytes(),
+        ),
+    ];
+    let assets = t.time("assets", || assets::collect(&root.join("theme/static"), generated))?;
+    let mut files = render_site(&site, &tera, &content, &assets.map, &t)?;
+    files.extend(assets.files);
+    t.time("write", || write::write_site(&output, &files))?;
     t.print();
     Ok(BuildReport {
         output,
@@ -176,8 +185,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// Every output file but the theme's static assets.
-fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent, t: &Timings) -> Result<Vec<OutputFile>> {
-    let renderer = Renderer::new(site, tera, content);
+fn render_site(
+    site: &Site,
+    tera: &tera::Tera,
+    content: &RenderedContent,
+    assets: &BTreeMap<String, String>,
+    t: &Timings,
+) -> Result<Vec<OutputFile>> {
+    let renderer = Renderer::new(site, tera, content, assets);
     let ((pages, index), rest) = rayon::join(
         || {
             rayon::join(
@@ -192,8 +207,6 @@ fn render_site(site: &Site, tera: &tera::Tera, content: &RenderedContent, t: &Ti
                 ("atom.xml", outputs::atom(site)),
                 ("catalogue.json", outputs::catalogue_json(site)),
                 ("search-data.json", search::data_json(site)),
-                ("static/highlight-light.css", markdown::highlight_css("InspiredGitHub", [0xee, 0xf1, 0xf5])),
-                ("static/highlight-dark.css", markdown::highlight_css("base16-ocean.dark", [0x1d, 0x26, 0x30])),
             ]
         },
     );

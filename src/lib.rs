@@ -7,6 +7,7 @@
 // boxing it would only add noise to every signature.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod build;
 pub mod diagnostics;
 pub mod error;

@@ -137,6 +137,8 @@ struct CategoryRef<'a> {
     title: &'a str,
     url: String,
     icon: &'a str,
+    /// The icon's fingerprinted file, relative to the site root.
+    icon_url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -168,6 +170,7 @@ struct NavCategory<'a> {
     count: usize,
     url: String,
     icon: &'a str,
+    icon_url: String,
 }
 
 #[derive(Serialize)]
@@ -238,6 +241,14 @@ pub struct Renderer<'a> {
     content: &'a RenderedContent,
     nav_categories: Vec<NavCategory<'a>>,
     counts: BTreeMap<&'a str, usize>,
+    assets: &'a BTreeMap<String, String>,
+}
+
+/// The fingerprinted file of a category icon; the theme's `icons/default.svg` when the
+/// category names none or an icon the theme lacks.
+fn icon_url(assets: &BTreeMap<String, String>, icon: Option<&str>) -> String {
+    let named = icon.and_then(|i| assets.get(&format!("icons/{i}.svg")));
+    named.or_else(|| assets.get("icons/default.svg")).cloned().unwrap_or_default()
 }
 
 /// `modules/x/index.html` -> `../../`: the way back to the site root from a page.
@@ -283,7 +294,12 @@ pub fn doi_of(url: &str) -> Option<String> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, content: &'a RenderedContent) -> Self {
+    pub fn new(
+        site: &'a Site,
+        tera: &'a Tera,
+        content: &'a RenderedContent,
+        assets: &'a BTreeMap<String, String>,
+    ) -> Self {
         let mut counts = BTreeMap::new();
         for m in &site.modules {
             *counts.entry(m.category.as_str()).or_insert(0) += 1;
@@ -298,9 +314,10 @@ impl<'a> Renderer<'a> {
                 count: counts.get(c.slug.as_str()).copied().unwrap_or(0),
                 url: category_url(&c.slug),
                 icon: c.icon.as_deref().unwrap_or("default"),
+                icon_url: icon_url(assets, c.icon.as_deref()),
             })
             .collect();
-        Renderer { site, tera, content, nav_categories, counts }
+        Renderer { site, tera, content, nav_categories, counts, assets }
     }
 
     fn common(&self, path: &str, title: &str, description: &str) -> Context {
@@ -310,6 +327,7 @@ impl<'a> Renderer<'a> {
         let root = if path == "404.html" { s.base_url.clone() } else { root_of(path) };
         ctx.insert("root", &root);
         ctx.insert("current_url", path);
+        ctx.insert("assets", self.assets);
         ctx.insert(
             "site",
             &SiteCtx {
@@ -344,6 +362,7 @@ impl<'a> Renderer<'a> {
             title: c.map_or(slug, |c| c.title.as_str()),
             url: category_url(slug),
             icon: c.and_then(|c| c.icon.as_deref()).unwrap_or("default"),
+            icon_url: icon_url(self.assets, c.and_then(|c| c.icon.as_deref())),
         }
     }
 
@@ -452,10 +471,11 @@ impl<'a> Renderer<'a> {
             let content = self.content.categories.get(&c.slug).map_or("", String::as_str);
             let count = self.counts.get(c.slug.as_str()).copied().unwrap_or(0);
             let icon = c.icon.as_deref().unwrap_or("default");
+            let icon_url = icon_url(self.assets, c.icon.as_deref());
             out.extend(self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, |ctx| {
                 ctx.insert(
                     "category",
-                    &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "count": count}),
+                    &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "icon_url": icon_url, "count": count}),
                 );
             })?);
         }

@@ -7,7 +7,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
@@ -74,14 +73,14 @@ fn normalise(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` and copies `static_dir` (into `static/`) as the new content of `output`.
-pub fn write_site(output: &Path, files: &[OutputFile], static_dir: &Path) -> Result<()> {
+/// Writes `files` as the new content of `output`.
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
     let parent = output.parent().ok_or_else(|| Error::Usage("the output has no parent directory".into()))?;
     fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     remove_stale(parent, &name);
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fill(&tmp, files, static_dir).and_then(|()| swap(&tmp, output));
+    let result = fill(&tmp, files).and_then(|()| swap(&tmp, output));
     if tmp.exists() {
         let _ = fs::remove_dir_all(&tmp);
     }
@@ -100,27 +99,13 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-fn fill(tmp: &Path, files: &[OutputFile], static_dir: &Path) -> Result<()> {
+fn fill(tmp: &Path, files: &[OutputFile]) -> Result<()> {
     if tmp.exists() {
         fs::remove_dir_all(tmp).map_err(Error::io("remove", tmp))?;
     }
     fs::create_dir_all(tmp).map_err(Error::io("create", tmp))?;
-    let mut statics = Vec::new();
-    if static_dir.is_dir() {
-        for e in WalkDir::new(static_dir).sort_by_file_name() {
-            let e = e.map_err(|e| Error::Io { path: static_dir.to_path_buf(), action: "read", source: e.into() })?;
-            if e.file_type().is_file() {
-                let rel = e.path().strip_prefix(static_dir).unwrap_or(e.path()).to_path_buf();
-                statics.push((e.path().to_path_buf(), Path::new("static").join(rel)));
-            }
-        }
-    }
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .map(|f| Path::new(&f.path).to_path_buf())
-        .chain(statics.iter().map(|(_, to)| to.clone()))
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .collect();
+    let dirs: BTreeSet<PathBuf> =
+        files.iter().filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf)).collect();
     for d in dirs {
         let d = tmp.join(d);
         fs::create_dir_all(&d).map_err(Error::io("create", &d))?;
@@ -128,12 +113,7 @@ fn fill(tmp: &Path, files: &[OutputFile], static_dir: &Path) -> Result<()> {
     files.par_iter().try_for_each(|f| {
         let p = tmp.join(&f.path);
         fs::write(&p, &f.bytes).map_err(Error::io("write", p))
-    })?;
-    statics.par_iter().try_for_each(|(from, to)| {
-        let p = tmp.join(to);
-        fs::copy(from, &p).map(|_| ()).map_err(Error::io("copy", from))
-    })?;
-    Ok(())
+    })
 }
 
 /// Puts `tmp` in place of `output` in one step where the system allows it.

@@ -20,7 +20,7 @@ test('the search client never writes HTML strings or evaluates code', () => {
 
 test('the search page loads the client deferred, from a file', () => {
   const template = fs.readFileSync(path.join(ROOT, 'theme', 'templates', 'search.html'), 'utf8');
-  assert.match(template, /<script src="\{\{ root \}\}static\/search\.js" defer><\/script>/);
+  assert.match(template, /<script src="\{\{ root \}\}\{\{ assets\["search\.js"\] \}\}" defer><\/script>/);
   assert.doesNotMatch(template, /<script>(?!<\/script>)/, 'no inline script');
   assert.doesNotMatch(template, /\sstyle=/, 'no style attribute');
   assert.doesNotMatch(template, /\son[a-z]+=/, 'no event handler attribute');

@@ -73,6 +73,9 @@ fn serves_rebuilds_recovers_and_stops() {
     assert_eq!(status, 200);
     assert!(body.contains("Alpha module"));
     assert!(body.contains("/__marketplace/livereload.js"), "pages carry the live-reload script");
+    // The stylesheet's (fingerprinted) address, relative to the module page.
+    let href = body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+    let stylesheet = format!("/{}", href.trim_start_matches("../"));
     assert_eq!(server.request("GET", "/no/such/page/").0, 404);
     assert_eq!(server.request("HEAD", "/index.html").0, 200);
 
@@ -85,7 +88,7 @@ fn serves_rebuilds_recovers_and_stops() {
     let (_, body) = server.wait_for("/modules/alpha/", "the diagnostics", |s, _| s == 500);
     assert!(body.contains("unknown category") && body.contains("modules/alpha.md:"), "{body}");
     // ...and static files of the last good site are still served.
-    assert_eq!(server.request("GET", "/static/style.css").0, 200);
+    assert_eq!(server.request("GET", &stylesheet).0, 200, "{stylesheet}");
 
     // Fixing the file recovers.
     site.module("alpha.md", module_text("Alpha fixed", "First words."));
