@@ -40,7 +40,10 @@ async function launch() {
 
 /* A new context and page for `siteUrl` (ending in /). Returns {context, page, watch}:
    `watch` collects dialogs (dismissed at once), uncaught page errors, responses of the
-   test server with status >= 400, and the external URLs that were stubbed. */
+   test server with status >= 400, the external URLs that were stubbed, and (`csp`) the
+   console messages about a Content-Security-Policy. With `options.cspViolations`, every
+   document also records its `securitypolicyviolation` events in `window.__violations`
+   (read them with `violations(page)`). */
 async function openPage(browser, siteUrl, options = {}) {
   const context = await browser.newContext({
     javaScriptEnabled: options.javaScriptEnabled !== false,
@@ -48,7 +51,7 @@ async function openPage(browser, siteUrl, options = {}) {
     viewport: { width: 1280, height: 900 },
   });
   const origin = new URL(siteUrl).origin;
-  const watch = { dialogs: [], errors: [], failed: [], external: [] };
+  const watch = { dialogs: [], errors: [], failed: [], external: [], csp: [] };
   await context.route('**/*', (route) => {
     const request = route.request();
     const url = request.url();
@@ -59,8 +62,12 @@ async function openPage(browser, siteUrl, options = {}) {
     }
     return route.fulfill({ status: 200, contentType: 'text/plain', body: '' });
   });
+  if (options.cspViolations) await context.addInitScript(recordViolations);
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) watch.csp.push(`${message.text()} (on ${page.url()})`);
+  });
   page.on('dialog', (dialog) => {
     watch.dialogs.push(`${dialog.type()}: ${dialog.message()} (on ${page.url()})`);
     dialog.dismiss().catch(() => {});
@@ -74,4 +81,23 @@ async function openPage(browser, siteUrl, options = {}) {
   return { context, page, watch };
 }
 
-module.exports = { CHROMIUM, ARGS, haveChromium, inCi, launch, openPage };
+/* Runs in every document before its own scripts (an init script): records each
+   Content-Security-Policy violation in window.__violations. */
+function recordViolations() {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__violations.push({
+      directive: event.effectiveDirective || event.violatedDirective,
+      blocked: event.blockedURI,
+      sample: event.sample,
+      source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}` : '',
+    });
+  }, true);
+}
+
+/* The violations the current document of `page` recorded (see openPage's cspViolations). */
+async function violations(page) {
+  return page.evaluate(() => window.__violations || null);
+}
+
+module.exports = { CHROMIUM, ARGS, haveChromium, inCi, launch, openPage, violations };

@@ -1,7 +1,8 @@
 'use strict';
 /* The site the browser tests run against: the repository's modules/, content/ and theme/
-   copied into a temp dir, plus the fixtures of tests/fixtures/browser/ as extra modules,
-   built once with the marketplace binary. */
+   copied into a temp dir, plus the fixtures of tests/fixtures/browser/ (or of the
+   directories given as `fixtures`) as extra modules, built once with the marketplace
+   binary. */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -24,17 +25,29 @@ function binary() {
   return found;
 }
 
-/* Builds the site into a fresh temp dir; returns {root, dir (the output), cleanup()}. */
-function buildSite() {
+/* The module files of a fixture directory: its .md files but a README.md. */
+function fixtureFiles(dir) {
+  return fs.readdirSync(dir).filter((name) => name.endsWith('.md') && name !== 'README.md').sort();
+}
+
+/* Builds the site into a fresh temp dir; returns {root, dir (the output), cleanup()}.
+   `options.fixtures`: the directories whose module files are added (default
+   [FIXTURES]). */
+function buildSite(options = {}) {
+  const fixtures = options.fixtures || [FIXTURES];
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-browser-'));
   for (const name of ['modules', 'content', 'theme']) {
     fs.cpSync(path.join(ROOT, name), path.join(root, name), { recursive: true });
   }
-  for (const name of fs.readdirSync(FIXTURES)) {
-    if (!name.endsWith('.md')) continue;
-    const target = path.join(root, 'modules', name);
-    if (fs.existsSync(target)) throw new Error(`fixture ${name} would replace a real module`);
-    fs.copyFileSync(path.join(FIXTURES, name), target);
+  for (const dir of fixtures) {
+    for (const name of fixtureFiles(dir)) {
+      const target = path.join(root, 'modules', name);
+      if (fs.existsSync(target)) {
+        fs.rmSync(root, { recursive: true, force: true });
+        throw new Error(`fixture ${path.join(dir, name)} would replace a module`);
+      }
+      fs.copyFileSync(path.join(dir, name), target);
+    }
   }
   const dir = path.join(root, 'public');
   try {
@@ -47,4 +60,4 @@ function buildSite() {
   return { root, dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
-module.exports = { ROOT, FIXTURES, binary, buildSite };
+module.exports = { ROOT, FIXTURES, binary, buildSite, fixtureFiles };
