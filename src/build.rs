@@ -207,6 +207,8 @@ fn render_site(
                 ("atom.xml", outputs::atom(site)),
                 ("catalogue.json", outputs::catalogue_json(site)),
                 ("search-data.json", search::data_json(site)),
+                ("schemas/module.schema.json", crate::schema::module_schema()),
+                ("schemas/catalogue.schema.json", crate::schema::catalogue_schema()),
             ]
         },
     );

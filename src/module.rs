@@ -26,7 +26,8 @@ pub const LINK_KEYS: &[&str] =
     &["source", "container", "docker", "cite", "weights", "training", "dataset", "documentation"];
 pub const DOCKER_KEYS: &[&str] = &["image", "tag", "port", "api_path"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+/// What the module is: a trained model (the default) or a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     #[default]
@@ -41,15 +42,33 @@ pub struct Tag {
     pub slug: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Links of a module: each an absolute http(s) URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Links {
+    /// "Get this module": the code repository.
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub source: Option<String>,
+    /// The repository of the container (Dockerfile, metadata).
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub container: Option<String>,
+    /// The Docker image's page (Docker Hub).
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub docker: Option<String>,
+    /// What to cite: a DOI link or a publication.
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub cite: Option<String>,
+    /// Pre-trained weights.
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub weights: Option<String>,
+    /// Training files: all the training output, final weights included.
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub training: Option<String>,
+    /// The training dataset.
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub dataset: Option<String>,
+    /// Further documentation.
+    #[schemars(url, regex(pattern = r"^https?://[^/?#]+"))]
     pub documentation: Option<String>,
 }
 
@@ -70,11 +89,22 @@ impl Links {
 }
 
 /// How to run the module's container. Derived from `links.docker` when not given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Docker {
+    /// What `docker run` pulls: `org/name` or `registry.host/org/name`, lowercase, no tag.
+    #[schemars(regex(
+        pattern = r"^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
+    ))]
     pub image: String,
+    /// The image tag (default `latest`).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"))]
     pub tag: String,
+    /// The port the DEEPaaS API listens on (default 5000).
+    #[schemars(range(min = 1, max = 65535))]
     pub port: u16,
+    /// Where the API is browsed (default `/docs`).
+    #[schemars(regex(pattern = r"^/"))]
     pub api_path: String,
 }
 

@@ -103,7 +103,8 @@ fn feed(site: &Site, category: Option<&str>) -> String {
     out
 }
 
-#[derive(Serialize)]
+/// One module in `catalogue.json`: the fields of the module format, normalised.
+#[derive(Serialize, schemars::JsonSchema)]
 struct CatalogueModule<'a> {
     slug: &'a str,
     title: &'a str,
@@ -121,7 +122,7 @@ struct CatalogueModule<'a> {
     docker: Option<&'a Docker>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct CatalogueCategory<'a> {
     slug: &'a str,
     title: &'a str,
@@ -129,12 +130,19 @@ struct CatalogueCategory<'a> {
     url: String,
 }
 
-#[derive(Serialize)]
+/// `catalogue.json`: every module of the marketplace, machine-readable.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(title = "Marketplace catalogue")]
 struct Catalogue<'a> {
     title: &'a str,
     base_url: &'a str,
     modules: Vec<CatalogueModule<'a>>,
     categories: Vec<CatalogueCategory<'a>>,
+}
+
+/// The JSON Schema of `catalogue.json`, from the types it is written from.
+pub fn catalogue_schema() -> schemars::Schema {
+    schemars::schema_for!(Catalogue<'static>)
 }
 
 /// Every module's metadata with stable field names (those of the module format).
