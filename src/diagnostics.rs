@@ -109,15 +109,13 @@ impl Diagnostic {
         let file_origin = self.file.as_str();
         let source;
         if let Some(line) = &self.source_line {
-            // annotate-snippets counts spans in bytes: convert our character columns.
-            source = line.as_str();
-            let start = byte_offset(source, self.column - 1);
-            let end = byte_offset(source, self.column - 1 + self.width).max(start);
-            let mut annotation = level.span(start..end.max(start));
+            let (text, span) = display_line(line, self.column.saturating_sub(1), self.width);
+            source = text;
+            let mut annotation = level.span(span);
             if let Some(label) = &self.label {
                 annotation = annotation.label(label);
             }
-            let snippet = Snippet::source(source).line_start(self.line).origin(file_origin).annotation(annotation);
+            let snippet = Snippet::source(&source).line_start(self.line).origin(file_origin).annotation(annotation);
             message = message.snippet(snippet);
             let help;
             if let Some(h) = &self.help {
@@ -265,8 +263,39 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn byte_offset(s: &str, chars: usize) -> usize {
-    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+/// The source line as annotate-snippets gets it, and the byte range of the characters
+/// `first..first + width`. annotate-snippets 0.11 measures indentation with a tab as 4
+/// columns but annotations with Unicode widths (tab and control characters: 0), and its
+/// margin arithmetic overflows (a panic under overflow checks) on a long line whose
+/// indentation ends after the annotation's label. So each character is replaced by one
+/// character one column wide where the two measures differ: a tab or other whitespace by
+/// a space (the caret then lines up), a control character by U+FFFD, and the indentation
+/// an annotation covers, when it lies inside the indentation, by `·`. Character columns,
+/// which annotate-snippets shows after the file name, do not change.
+fn display_line(line: &str, first: usize, width: usize) -> (String, std::ops::Range<usize>) {
+    let last = first.saturating_add(width.max(1));
+    let blank = |c: char| c == '\t' || (c.is_whitespace() && !c.is_control());
+    let indent = line.chars().take_while(|&c| blank(c)).count();
+    let in_indent = last <= indent && line.chars().any(|c| !blank(c));
+    let mut out = String::with_capacity(line.len());
+    let (mut start, mut end) = (None, None);
+    for (i, c) in line.chars().enumerate() {
+        if i == first {
+            start = Some(out.len());
+        }
+        if i == last {
+            end = Some(out.len());
+        }
+        out.push(match c {
+            _ if in_indent && (first..last).contains(&i) => '·',
+            c if blank(c) => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        });
+    }
+    let start = start.unwrap_or(out.len());
+    let end = end.unwrap_or(out.len()).max(start);
+    (out, start..end)
 }
 
 fn escape_data(s: &str) -> String {

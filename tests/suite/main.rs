@@ -7,6 +7,7 @@ mod common;
 mod build;
 mod cli;
 mod determinism;
+mod fuzz_regressions;
 mod import;
 mod kill;
 mod markdown;
