@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use marketplace::frontmatter::SourceFile;
-use marketplace::Diagnostic;
 use marketplace::markdown::{Markdown, Trust};
+use marketplace::Diagnostic;
 
 const CATEGORIES: &[&str] = &["general-purpose", "biomedical"];
 
