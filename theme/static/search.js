@@ -623,6 +623,9 @@
     function load() {
       if (loading) return loading;
       buildUi();
+      /* The (still empty) filter panel appears with the status line, not later with the
+         results: the results then never move down or aside when they arrive. */
+      if (facetsBox) facetPanel();
       ui.status.textContent = 'Loading the search index…';
       ui.sortLabel.hidden = true;
       loading = Promise.all([fetchJson(indexUrl), fetchJson(dataUrl)]).then(function (loaded) {
@@ -646,6 +649,10 @@
     }
 
     function showLoadError(error) {
+      if (facetsBox) {
+        facetsBox.textContent = '';
+        facetPanelParts = null;
+      }
       ui.status.textContent = '';
       ui.empty.hidden = false;
       ui.empty.textContent = '';
@@ -748,9 +755,12 @@
           box.addEventListener('change', onFacetChange);
           label.appendChild(box);
           label.appendChild(el('span', 'facet-name', group.label(item.value)));
+          /* The number is seen; screen readers hear "11 modules" (aria-label is not
+             allowed on a plain span). */
           var count = el('span', 'facet-count', String(item.count));
-          count.setAttribute('aria-label', plural(item.count, 'module', 'modules'));
+          count.setAttribute('aria-hidden', 'true');
           label.appendChild(count);
+          label.appendChild(el('span', 'visually-hidden', ', ' + plural(item.count, 'module', 'modules')));
           fieldset.appendChild(label);
           if (focusKey === group.key + '\u0000' + item.value) refocus = box;
         });
