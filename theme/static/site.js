@@ -93,7 +93,10 @@
     document.addEventListener('keydown', function (event) {
       if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
       if (isTyping(event.target)) return;
-      var input = document.getElementById('site-search');
+      /* the header's box, or the page's own where the header's is hidden (phones) */
+      var input = ['site-search', 'search-input', 'home-search'].map(function (id) {
+        return document.getElementById(id);
+      }).filter(function (box) { return box && box.getClientRects().length > 0; })[0];
       if (!input) return;
       event.preventDefault();
       input.focus();
