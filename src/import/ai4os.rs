@@ -30,21 +30,8 @@ const V2_REQUIRED: &[&str] = &[
     "categories",
     "libraries",
 ];
-const V2_KEYS: &[&str] = &[
-    "metadata_version",
-    "title",
-    "summary",
-    "description",
-    "dates",
-    "links",
-    "tags",
-    "tasks",
-    "categories",
-    "libraries",
-    "data-type",
-    "license",
-    "resources",
-];
+/// Keys the schema knows besides the required ones.
+const V2_OPTIONAL: &[&str] = &["data-type", "license", "resources"];
 
 pub fn read(text: &str) -> Result<Draft, String> {
     let v: Value = serde_norway::from_str(text).map_err(|e| format!("invalid YAML: {e}"))?;
@@ -59,7 +46,7 @@ pub fn read(text: &str) -> Result<Draft, String> {
     }
     for (k, _) in map {
         if let Some(k) = k.as_str() {
-            if !V2_KEYS.contains(&k) {
+            if !V2_REQUIRED.contains(&k) && !V2_OPTIONAL.contains(&k) {
                 d.warnings.push(format!("unknown AI4OS key `{k}` ignored"));
             }
         }
