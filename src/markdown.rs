@@ -264,6 +264,12 @@ fn filter<'u>(
                 .collect();
             (!kept.is_empty()).then(|| kept.join(" ").into())
         }
+        // HTML wants a whole number of pixels: `width="30%"` is invalid markup.
+        "width" | "height" => {
+            (!value.is_empty() && value.len() <= 5 && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.into())
+        }
+        // Obsolete presentational attributes ammonia allows by default: invalid HTML5.
+        "align" | "char" | "charoff" | "size" | "summary" => None,
         "id" => (element.starts_with('h') || (element == "div" && value.starts_with("fn-"))).then(|| value.into()),
         "href" | "src" => {
             let Some(modules) = modules else {
