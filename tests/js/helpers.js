@@ -9,19 +9,8 @@ const { execFileSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..', '..');
 const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
 
-/* The build binary: $MARKETPLACE_BIN, else target/release, else target/debug. */
-function binary() {
-  const candidates = [
-    process.env.MARKETPLACE_BIN,
-    path.join(ROOT, 'target', 'release', 'marketplace'),
-    path.join(ROOT, 'target', 'debug', 'marketplace'),
-  ].filter(Boolean);
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) {
-    throw new Error('no marketplace binary (tried ' + candidates.join(', ') + '): run `cargo build --release` first');
-  }
-  return found;
-}
+/* The build binary, found as lib/site.js finds it. */
+const { binary } = require('./lib/site');
 
 let built = null;
 /* Builds the real catalogue once per test process; returns {dir, index (JSON text), data}. */
