@@ -16,7 +16,16 @@ for url in $(grep -o 'https://[^ ]*' "$S/deep-oc/MODULES.yml"); do
 done
 "$bin" import --force "${deep[@]}"
 
-# AI4OS modules that are new (not a migrated DEEP module); smartbay-marine-types and
+# AI4OS modules that are new (not a migrated DEEP module). Taken as migrations of the 32,
+# so not imported again: DEEP-OC-mods, UC-adnaneds-DEEP-OC-unet, UC-hereariim-DEEP-OC-blossom,
+# ai4os-audio-classification-tf, ai4os-fasterrcnn-torch, ai4os-image-classification-tf,
+# ai4os-speech-to-text-tf, ai4os-yolo-torch (yolov8_api), ai4os-demo-app (demo_app),
+# birds-audio-classification, conus-classification, dogs-breed-detector, fast-neural-transfer,
+# image-classification-tf-dicom, integrated-plant-protection, litter-assessment,
+# obj-detection-torch, obsea-fish-detection, plants-classification, posenet-tf,
+# retinopathy-test, satsr, seeds-classification, semseg-vaihingen, tf-cnn-benchmarks-api,
+# thermal-bridges-rooftops-detector, thunderstorm-nowcast-microstep,
+# zooprocess-multiple-separator (multi_plankton_separation). smartbay-marine-types and
 # phyto-plankton-classification are invalid YAML upstream and cannot be imported.
 new=(WITOIL-for-iMagine audio-vessel-classification cold-coral-segmentation deep-species-detection
   diamorph-classification diamorph-detection eyeonwater-yolo sentinel-data-fusion
