@@ -197,7 +197,14 @@ fn render_site(
         || {
             rayon::join(
                 || t.time("pages", || renderer.all_pages()),
-                || t.time("search index", || search::index_json(site, &content.modules)),
+                || {
+                    t.time("search index", || {
+                        let index = search::SearchIndex::build(search::documents(site, &content.modules));
+                        let (json, mut shards) = rayon::join(|| index.elasticlunr_json(), || index.shard_files(site));
+                        shards.push(OutputFile { path: "search-index.json".into(), bytes: json });
+                        shards
+                    })
+                },
             )
         },
         || {
@@ -206,7 +213,6 @@ fn render_site(
                 ("robots.txt", outputs::robots(site)),
                 ("atom.xml", outputs::atom(site)),
                 ("catalogue.json", outputs::catalogue_json(site)),
-                ("search-data.json", search::data_json(site)),
                 ("schemas/module.schema.json", crate::schema::module_schema()),
                 ("schemas/catalogue.schema.json", crate::schema::catalogue_schema()),
             ]
@@ -219,7 +225,7 @@ fn render_site(
             bytes: outputs::category_atom(site, &c.slug).into_bytes(),
         });
     }
-    files.push(OutputFile { path: "search-index.json".into(), bytes: index.into_bytes() });
+    files.extend(index);
     files.extend(rest.into_iter().map(|(p, s)| OutputFile { path: p.into(), bytes: s.into_bytes() }));
     let mut seen = HashSet::new();
     for f in &files {
