@@ -12,6 +12,7 @@ pub mod build;
 pub mod diagnostics;
 pub mod error;
 pub mod frontmatter;
+pub mod highlight;
 pub mod import;
 pub mod load;
 pub mod markdown;

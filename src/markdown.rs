@@ -355,7 +355,9 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let class = if slug::is_valid(lang) { format!(" class=\"language-{lang}\"") } else { String::new() };
     let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
     let too_big = code.len() > MAX_HIGHLIGHT_BYTES;
+    let fast = if too_big { None } else { crate::highlight::highlight(code, lang) };
     let body = match syntax {
+        _ if fast.is_some() => fast.unwrap_or_default(),
         Some(syntax) if !too_big => {
             let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
             let (mut done, mut ok) = (0, true);
