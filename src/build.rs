@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::frontmatter::SourceFile;
 use crate::load::{self, Loaded};
@@ -171,72 +171,61 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         ),
     ];
     let assets = t.time("assets", || assets::collect(&root.join("theme/static"), generated))?;
-    let mut files = render_site(&site, &tera, &content, &assets.map, &t)?;
-    files.extend(assets.files);
-    t.time("write", || write::write_site(&output, &files))?;
+    // Every file goes to the staging directory as soon as it is rendered; on any error
+    // the staging directory is dropped and the output stays as it was.
+    let staging = write::Staging::new(&output)?;
+    render_site(&site, &tera, &content, &assets.map, &staging, &t)?;
+    for f in assets.files {
+        staging.put(f)?;
+    }
+    let files = staging.files();
+    t.time("swap", || staging.commit())?;
     t.print();
-    Ok(BuildReport {
-        output,
-        modules: site.modules.len(),
-        files: files.len(),
-        warnings: diagnostics,
-        millis: start.elapsed().as_millis(),
-    })
+    Ok(BuildReport { output, modules: site.modules.len(), files, warnings: diagnostics, millis: start.elapsed().as_millis() })
 }
 
-/// Every output file but the theme's static assets.
+/// Every output file but the theme's static assets, written to `staging`. Pages and the
+/// search index are built side by side.
 fn render_site(
     site: &Site,
     tera: &tera::Tera,
     content: &RenderedContent,
     assets: &BTreeMap<String, String>,
+    staging: &write::Staging,
     t: &Timings,
-) -> Result<Vec<OutputFile>> {
+) -> Result<()> {
     let renderer = Renderer::new(site, tera, content, assets);
-    let ((pages, index), rest) = rayon::join(
+    let emit = |f: OutputFile| staging.put(f);
+    let (pages, (index, rest)) = rayon::join(
+        || t.time("pages", || renderer.all_pages(&emit)),
         || {
             rayon::join(
-                || t.time("pages", || renderer.all_pages()),
-                || {
-                    t.time("search index", || {
-                        let index = search::SearchIndex::build(search::documents(site, &content.modules));
-                        let (json, mut shards) = rayon::join(|| index.elasticlunr_json(), || index.shard_files(site));
-                        shards.push(OutputFile { path: "search-index.json".into(), bytes: json });
-                        shards
-                    })
+                || t.time("search index", || write_search_index(site, &content.modules, staging)),
+                || -> Result<()> {
+                    let mut files = vec![
+                        ("sitemap.xml".to_string(), outputs::sitemap(site)),
+                        ("robots.txt".to_string(), outputs::robots(site)),
+                        ("atom.xml".to_string(), outputs::atom(site)),
+                        ("catalogue.json".to_string(), outputs::catalogue_json(site)),
+                        ("schemas/module.schema.json".to_string(), crate::schema::module_schema()),
+                        ("schemas/catalogue.schema.json".to_string(), crate::schema::catalogue_schema()),
+                    ];
+                    for c in &site.categories {
+                        files.push((format!("categories/{}/atom.xml", c.slug), outputs::category_atom(site, &c.slug)));
+                    }
+                    files.into_iter().try_for_each(|(path, s)| staging.put(OutputFile { path, bytes: s.into_bytes() }))
                 },
             )
         },
-        || {
-            vec![
-                ("sitemap.xml", outputs::sitemap(site)),
-                ("robots.txt", outputs::robots(site)),
-                ("atom.xml", outputs::atom(site)),
-                ("catalogue.json", outputs::catalogue_json(site)),
-                ("schemas/module.schema.json", crate::schema::module_schema()),
-                ("schemas/catalogue.schema.json", crate::schema::catalogue_schema()),
-            ]
-        },
     );
-    let mut files = pages?;
-    for c in &site.categories {
-        files.push(OutputFile {
-            path: format!("categories/{}/atom.xml", c.slug),
-            bytes: outputs::category_atom(site, &c.slug).into_bytes(),
-        });
-    }
-    files.extend(index);
-    files.extend(rest.into_iter().map(|(p, s)| OutputFile { path: p.into(), bytes: s.into_bytes() }));
-    let mut seen = HashSet::new();
-    for f in &files {
-        if !seen.insert(f.path.as_str()) {
-            return Err(Error::Content(Diagnostics(vec![Diagnostic::file(
-                Severity::Error,
-                "output-collision",
-                &f.path,
-                format!("two pages would be written to {}", f.path),
-            )])));
-        }
-    }
-    Ok(files)
+    pages.and(index).and(rest)
+}
+
+fn write_search_index(site: &Site, rendered: &BTreeMap<String, markdown::Rendered>, staging: &write::Staging) -> Result<()> {
+    let index = search::SearchIndex::build(search::documents(site, rendered));
+    let (json, shards) = rayon::join(
+        || staging.put_with("search-index.json", |w| index.write_elasticlunr_json(w)),
+        || index.shard_files(site).into_iter().try_for_each(|f| staging.put(f)),
+    );
+    json.and(shards)
 }

@@ -172,7 +172,8 @@ impl Lexer<'_> {
             // Strings.
             if b == b'"' || (b == b'\'' && lang != Lang::Json) {
                 let triple = lang == Lang::Python && self.bytes[self.pos..].starts_with(&[b; 3]);
-                let escapes = !(lang == Lang::Bash && b == b'\'') && !(lang == Lang::Yaml && b == b'\'');
+                // Single quotes take no escapes in shell and YAML.
+                let escapes = !(b == b'\'' && matches!(lang, Lang::Bash | Lang::Yaml));
                 let end = self.string_end(b, triple, escapes, lang == Lang::Bash);
                 let class = if lang == Lang::Json && self.followed_by_colon(end) {
                     "hl-support hl-type hl-property-name hl-json"

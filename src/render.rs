@@ -38,6 +38,10 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where rendered files go as soon as they exist (the build's staging directory), so a
+/// build never holds every page in memory. Called from many threads.
+pub type Emit<'e> = dyn Fn(OutputFile) -> Result<()> + Sync + 'e;
+
 /// HTML of every Markdown text of the site, rendered once.
 pub struct RenderedContent {
     pub modules: BTreeMap<String, crate::markdown::Rendered>,
@@ -185,6 +189,8 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Stands for the pages left out between this link and the current page.
+    gap: bool,
 }
 
 #[derive(Serialize)]
@@ -398,6 +404,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one paginated list (home, a category, a tag) into one file per page.
+    #[allow(clippy::too_many_arguments)] // one list page is all of these; a struct would only rename them
     fn paginated(
         &self,
         base: &str,
@@ -406,12 +413,13 @@ impl<'a> Renderer<'a> {
         title: &str,
         description: &str,
         extra: impl Fn(&mut Context) + Sync,
-    ) -> Result<Vec<OutputFile>> {
+        emit: &Emit<'_>,
+    ) -> Result<()> {
         let size = self.site.settings.page_size.max(1);
         let total = modules.len().div_ceil(size).max(1);
         (1..=total)
             .into_par_iter()
-            .map(|n| {
+            .try_for_each(|n| {
                 let path = list_url(base, n);
                 let chunk = modules.chunks(size).nth(n - 1).unwrap_or(&[]);
                 let page_title = if n > 1 { format!("{title} (page {n} of {total})") } else { title.to_string() };
@@ -425,26 +433,33 @@ impl<'a> Renderer<'a> {
                         total,
                         prev_url: (n > 1).then(|| list_url(base, n - 1)),
                         next_url: (n < total).then(|| list_url(base, n + 1)),
+                        // Only the links the list shows (first, last, and three either side
+                        // of the current page, the outermost of those as a gap): every page
+                        // listing all pages would make long lists quadratic.
                         pages: (1..=total)
-                            .map(|i| PageLink { number: i, url: list_url(base, i), current: i == n })
+                            .filter(|&i| i == 1 || i == total || i.abs_diff(n) <= 3)
+                            .map(|i| PageLink {
+                                number: i,
+                                url: list_url(base, i),
+                                current: i == n,
+                                gap: i.abs_diff(n) == 3 && i != 1 && i != total,
+                            })
                             .collect(),
                     },
                 );
                 extra(&mut ctx);
-                self.render(template, &ctx, path)
+                emit(self.render(template, &ctx, path)?)
             })
-            .collect()
     }
 
     /// Every HTML page of the site.
-    pub fn all_pages(&self) -> Result<Vec<OutputFile>> {
+    pub fn all_pages(&self, emit: &Emit<'_>) -> Result<()> {
         let site = self.site;
-        let mut out = Vec::new();
 
         // Home
         let all: Vec<&Module> = site.modules.iter().collect();
         let newest: Vec<Card> = site.newest().into_iter().take(NEWEST_COUNT).map(|m| self.card(m)).collect();
-        out.extend(self.paginated(
+        self.paginated(
             "",
             "index.html",
             &all,
@@ -455,29 +470,29 @@ impl<'a> Renderer<'a> {
                 ctx.insert("newest", &newest);
                 ctx.insert("module_count", &site.modules.len());
             },
-        )?);
+            emit,
+        )?;
 
         // Modules
-        let modules: Vec<OutputFile> = site.modules.par_iter().map(|m| self.module_page(m)).collect::<Result<_>>()?;
-        out.extend(modules);
+        site.modules.par_iter().try_for_each(|m| emit(self.module_page(m)?))?;
 
         // Categories
         let path = "categories/index.html".to_string();
         let mut ctx = self.common(&path, "Categories", "Every category of the catalogue");
         ctx.insert("categories", &self.nav_categories);
-        out.push(self.render("categories.html", &ctx, path)?);
+        emit(self.render("categories.html", &ctx, path)?)?;
         for c in &site.categories {
             let modules = site.modules_in(&c.slug);
             let content = self.content.categories.get(&c.slug).map_or("", String::as_str);
             let count = self.counts.get(c.slug.as_str()).copied().unwrap_or(0);
             let icon = c.icon.as_deref().unwrap_or("default");
             let icon_url = icon_url(self.assets, c.icon.as_deref());
-            out.extend(self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, |ctx| {
+            self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, |ctx| {
                 ctx.insert(
                     "category",
                     &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "icon_url": icon_url, "count": count}),
                 );
-            })?);
+            }, emit)?;
         }
 
         // Tags
@@ -502,10 +517,8 @@ impl<'a> Renderer<'a> {
         let path = "tags/index.html".to_string();
         let mut ctx = self.common(&path, "Tags", "Every tag of the catalogue, with how many modules carry it");
         ctx.insert("tags", &tag_list);
-        out.push(self.render("tags.html", &ctx, path)?);
-        let tag_pages: Vec<Vec<OutputFile>> = groups
-            .par_iter()
-            .map(|g| {
+        emit(self.render("tags.html", &ctx, path)?)?;
+        groups.par_iter().try_for_each(|g| {
                 let title = format!("Tag: {}", g.tag.name);
                 let description = format!("Modules tagged {}", g.tag.name);
                 self.paginated(&format!("tags/{}/", g.tag.slug), "tag.html", &g.modules, &title, &description, |ctx| {
@@ -513,10 +526,8 @@ impl<'a> Renderer<'a> {
                         "tag",
                         &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}),
                     );
-                })
-            })
-            .collect::<Result<_>>()?;
-        out.extend(tag_pages.into_iter().flatten());
+                }, emit)
+        })?;
 
         // Content pages
         for p in &site.pages {
@@ -527,17 +538,16 @@ impl<'a> Renderer<'a> {
                 "page",
                 &serde_json::json!({"slug": p.slug, "title": p.title, "summary": p.summary, "content": content}),
             );
-            out.push(self.render("page.html", &ctx, path)?);
+            emit(self.render("page.html", &ctx, path)?)?;
         }
 
         // Search and 404
         let path = "search/index.html".to_string();
         let ctx = self.common(&path, "Search", "Search every module of the catalogue");
-        out.push(self.render("search.html", &ctx, path)?);
+        emit(self.render("search.html", &ctx, path)?)?;
         let path = "404.html".to_string();
         let ctx = self.common(&path, "Page not found", "");
-        out.push(self.render("404.html", &ctx, path)?);
-        Ok(out)
+        emit(self.render("404.html", &ctx, path)?)
     }
 
     fn module_page(&self, m: &'a Module) -> Result<OutputFile> {

@@ -118,21 +118,21 @@ impl SearchIndex {
     }
 
     /// `search-index.json`: elasticlunr-rs's serialisation of the same index
-    /// (`save_docs(false)`, ref `slug`, the English pipeline).
-    pub fn elasticlunr_json(&self) -> Vec<u8> {
+    /// (`save_docs(false)`, ref `slug`, the English pipeline), written as it is produced.
+    pub fn write_elasticlunr_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut head = String::from("{\"fields\":");
         head.push_str(&json(&FIELDS));
         head.push_str(",\"pipeline\":[\"trimmer\",\"stopWordFilter\",\"stemmer\"],\"ref\":\"slug\",\"version\":\"0.9.5\",\"index\":{");
+        w.write_all(head.as_bytes())?;
         // The postings' `"<ref>":{"tf":` prefixes, written once.
         let doc_keys: Vec<Vec<u8>> = self.refs.iter().map(|r| format!("{}:{{\"tf\":", json(r)).into_bytes()).collect();
         let mut order: Vec<usize> = (0..FIELDS.len()).collect();
         order.sort_by_key(|&f| FIELDS[f]);
-        let mut parts: Vec<Vec<u8>> = vec![head.into_bytes()];
         for (i, &f) in order.iter().enumerate() {
             let sep = if i == 0 { "" } else { "," };
-            parts.push(format!("{sep}{}:{{\"root\":", json(FIELDS[f])).into_bytes());
-            parts.extend(write_trie(&self.fields[f], &doc_keys));
-            parts.push(b"}".to_vec());
+            w.write_all(format!("{sep}{}:{{\"root\":", json(FIELDS[f])).as_bytes())?;
+            write_trie(w, &self.fields[f], &doc_keys)?;
+            w.write_all(b"}")?;
         }
         let mut tail = String::from("},\"documentStore\":{\"save\":false,\"docs\":{");
         for (i, r) in self.refs.iter().enumerate() {
@@ -147,8 +147,14 @@ impl SearchIndex {
             tail.push('}');
         }
         let _ = write!(tail, "}},\"length\":{}}},\"lang\":\"English\"}}", self.refs.len());
-        parts.push(tail.into_bytes());
-        concat(parts)
+        w.write_all(tail.as_bytes())
+    }
+
+    /// [`Self::write_elasticlunr_json`] into memory.
+    pub fn elasticlunr_json(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.write_elasticlunr_json(&mut out);
+        out
     }
 
     /// The files of `search-index/`: meta, term shards, per-module result data, sort keys.
@@ -339,23 +345,26 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
 /// Writes one field's trie in elasticlunr-rs's layout: `{"docs":{..},"df":n,"<char>":{..},..}`.
 /// The root's subtrees are written in parallel; each is written with an explicit stack,
 /// since a single long token makes a trie as deep as it is long.
-fn write_trie(terms: &FieldTerms, doc_keys: &[Vec<u8>]) -> Vec<Vec<u8>> {
-    let mut parts = Vec::new();
+fn write_trie(w: &mut dyn std::io::Write, terms: &FieldTerms, doc_keys: &[Vec<u8>]) -> std::io::Result<()> {
     let mut head = Vec::new();
     let rest = write_node_head(&mut head, terms, 0, doc_keys);
-    parts.push(head);
+    w.write_all(&head)?;
     let groups = child_groups(terms, rest, 0);
-    let bodies: Vec<Vec<u8>> = groups
-        .par_iter()
-        .map(|&(c, start, end)| {
-            let mut out = Vec::new();
-            write_subtree(&mut out, terms, c, start, end, 0, doc_keys);
-            out
-        })
-        .collect();
-    parts.extend(bodies);
-    parts.push(b"}".to_vec());
-    parts
+    // A few subtrees at a time: parallel, without holding the whole field in memory.
+    for batch in groups.chunks(2 * rayon::current_num_threads().max(1)) {
+        let bodies: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|&(c, start, end)| {
+                let mut out = Vec::new();
+                write_subtree(&mut out, terms, c, start, end, 0, doc_keys);
+                out
+            })
+            .collect();
+        for b in bodies {
+            w.write_all(&b)?;
+        }
+    }
+    w.write_all(b"}")
 }
 
 /// Writes `"docs":{..},"df":n` of the node whose prefix is `plen` bytes of `terms[start]`
@@ -432,15 +441,6 @@ fn tf(count: u32) -> String {
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
-}
-
-/// Joins parts into one buffer, freeing each as it goes.
-fn concat(parts: Vec<Vec<u8>>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for p in parts {
-        out.extend_from_slice(&p);
-    }
-    out
 }
 
 #[cfg(test)]

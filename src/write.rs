@@ -2,12 +2,15 @@
 //! then swapped in with one atomic rename, so a failed or killed build never leaves a
 //! half-written `public/`.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
 
@@ -73,18 +76,94 @@ fn normalise(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` as the new content of `output`.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let parent = output.parent().ok_or_else(|| Error::Usage("the output has no parent directory".into()))?;
-    fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    remove_stale(parent, &name);
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fill(&tmp, files).and_then(|()| swap(&tmp, output));
-    if tmp.exists() {
-        let _ = fs::remove_dir_all(&tmp);
+/// The new site as it is being written: a temporary directory beside the output that
+/// takes files from many threads as they are rendered, and replaces the output in one
+/// step at the end. Dropped without [`Staging::commit`] (an error, a panic), it removes
+/// itself and the output is untouched.
+pub struct Staging {
+    output: PathBuf,
+    tmp: PathBuf,
+    /// Directories already created, and every path written (two pages must never
+    /// claim one path).
+    dirs: Mutex<HashSet<PathBuf>>,
+    paths: Mutex<HashSet<String>>,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> Result<Staging> {
+        let parent = output.parent().ok_or_else(|| Error::Usage("the output has no parent directory".into()))?;
+        fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        remove_stale(parent, &name);
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(Error::io("remove", &tmp))?;
+        }
+        fs::create_dir_all(&tmp).map_err(Error::io("create", &tmp))?;
+        Ok(Staging { output: output.to_path_buf(), tmp, dirs: Mutex::default(), paths: Mutex::default() })
     }
-    result
+
+    /// Claims `path` (relative to the site root) and returns where to write it.
+    fn claim(&self, path: &str) -> Result<PathBuf> {
+        if !self.paths.lock().map_err(|_| poisoned())?.insert(path.to_string()) {
+            return Err(Error::Content(Diagnostics(vec![Diagnostic::file(
+                Severity::Error,
+                "output-collision",
+                path,
+                format!("two pages would be written to {path}"),
+            )])));
+        }
+        let full = self.tmp.join(path);
+        if let Some(dir) = full.parent() {
+            if !self.dirs.lock().map_err(|_| poisoned())?.contains(dir) {
+                fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
+                self.dirs.lock().map_err(|_| poisoned())?.insert(dir.to_path_buf());
+            }
+        }
+        Ok(full)
+    }
+
+    pub fn put(&self, file: OutputFile) -> Result<()> {
+        let p = self.claim(&file.path)?;
+        fs::write(&p, &file.bytes).map_err(Error::io("write", p))
+    }
+
+    /// Writes `path` through `write`, for files too large to hold in memory whole.
+    pub fn put_with(&self, path: &str, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let p = self.claim(path)?;
+        let file = fs::File::create(&p).map_err(Error::io("create", &p))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut w).and_then(|()| w.flush()).map_err(Error::io("write", p))
+    }
+
+    /// How many files have been written.
+    pub fn files(&self) -> usize {
+        self.paths.lock().map_or(0, |p| p.len())
+    }
+
+    /// Puts the new site in place of the output.
+    pub fn commit(self) -> Result<()> {
+        swap(&self.tmp, &self.output)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.tmp.exists() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+fn poisoned() -> Error {
+    Error::Usage("a thread writing the site failed".into())
+}
+
+/// Writes `files` as the new content of `output`.
+pub fn write_site(output: &Path, files: Vec<OutputFile>) -> Result<()> {
+    let staging = Staging::new(output)?;
+    files.into_par_iter().try_for_each(|f| staging.put(f))?;
+    staging.commit()
 }
 
 /// Temporary trees of earlier builds that were killed before they could clean up.
@@ -97,23 +176,6 @@ fn remove_stale(parent: &Path, name: &str) {
             }
         }
     }
-}
-
-fn fill(tmp: &Path, files: &[OutputFile]) -> Result<()> {
-    if tmp.exists() {
-        fs::remove_dir_all(tmp).map_err(Error::io("remove", tmp))?;
-    }
-    fs::create_dir_all(tmp).map_err(Error::io("create", tmp))?;
-    let dirs: BTreeSet<PathBuf> =
-        files.iter().filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf)).collect();
-    for d in dirs {
-        let d = tmp.join(d);
-        fs::create_dir_all(&d).map_err(Error::io("create", &d))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let p = tmp.join(&f.path);
-        fs::write(&p, &f.bytes).map_err(Error::io("write", p))
-    })
 }
 
 /// Puts `tmp` in place of `output` in one step where the system allows it.
