@@ -1,20 +1,23 @@
 /* search.js: the marketplace's own search client (no dependencies, ES2017).
 
-   Part 1, the engine, reads the prebuilt `search-index.json` (the elasticlunr.js 0.9.5
-   serialisation written by elasticlunr-rs) and answers queries the way
-   `elasticlunr.Index.load(json).search(query, options)` does: the same tokenizer,
-   trimmer, English stop words and Porter stemmer, the same scoring (tf x idf x field
-   length norm, the penalty for expanded tokens, coordNorm, per-field boosts, bool
-   OR/AND), and the same order of results, ties included. tests/js/ holds it to that
-   against elasticlunr.js itself over the real catalogue.
+   Part 1, the engine, answers queries the way elasticlunr.js 0.9.5's
+   `elasticlunr.Index.load(json).search(query, options)` does over the monolithic
+   `search-index.json`: the same tokenizer, trimmer, English stop words and Porter
+   stemmer, the same scoring (tf x idf x field length norm, the penalty for expanded
+   tokens, coordNorm, per-field boosts, bool OR/AND), the same order of results, ties
+   included, and bit-for-bit the same scores. One scorer reads either form of the index:
+   `Index`, the monolithic search-index.json, or `ShardedIndex`, the sharded
+   `search-index/` (docs/search-index.md), which loads only the shards a query needs.
+   tests/js/ holds both to elasticlunr.js itself, over the real catalogue and a generated
+   one.
 
-   Part 2, the search page (search/index.html, found by #search-results), adds what
-   elasticlunr lacks on top of it: the last word typed matched as a prefix, facets,
-   sorting, the state in the URL. Every text from the data reaches the page through
-   textContent or attributes, never as HTML.
+   Part 2, the search page (search/index.html, found by #search-results), reads
+   search-index/ and adds what elasticlunr lacks on top of it: the last word typed matched
+   as a prefix, facets, sorting, the state in the URL. Every text from the data reaches
+   the page through textContent or attributes, never as HTML.
 
    In Node (`require`), the file exports {tokenize, trimmer, stopWordFilter, stem,
-   STOP_WORDS, Index} and touches no DOM. */
+   STOP_WORDS, PREFIX_MIN, compareTerms, Index, ShardedIndex} and touches no DOM. */
 (function () {
   'use strict';
 
@@ -207,102 +210,72 @@
     return t;
   }
 
-  /* ---------------------------------------------------------------- the index
+  /* ---------------------------------------------------------------- scoring
 
-     The serialised index is used as it is: per field, a trie of single characters whose
-     nodes hold {docs: {ref: {tf}}, df}. Scores are accumulated in prototype-less objects:
-     their key order (integer-like keys first, then insertion order) is the order
-     elasticlunr's plain objects have, so equal scores keep elasticlunr's order through
-     the stable sort. The arithmetic is written in elasticlunr's order of operations, so
-     scores are bit-for-bit the same. */
+     One scorer serves both forms of the index: `Index` (the monolithic
+     search-index.json) and `ShardedIndex` (search-index/, docs/search-index.md). It sees
+     an index through a source:
+
+       source.fields                the indexed fields
+       source.pipeline              the pipeline functions
+       source.docCount              elasticlunr's documentStore.length (the N of idf)
+       source.postings(field, term) the documents holding `term` in `field`, in
+                                    elasticlunr's order: {keys, tfs, tfOf(key)
+                                    (undefined when absent)}; null for none
+       source.df(field, term)       elasticlunr's df (0 when `term` is no term of `field`)
+       source.expand(field, token)  the terms of `field` starting with `token` (the token
+                                    itself first when it is one), in elasticlunr's
+                                    expandToken order
+       source.fieldLength(key, field)
+       source.intKey(key)           the number a document's ref reads as when it is an
+                                    array index in JavaScript ("2048"), else -1
+
+     A key names a document: its ref (Index) or its number (ShardedIndex). The arithmetic
+     is elasticlunr's, in its order of operations, so scores are bit-for-bit the same.
+     elasticlunr keeps scores in plain objects, whose keys iterate array indexes first
+     (ascending), then the others in insertion order. Here they are Maps (insertion order
+     only); array indexes never change the relative order of the other keys, so the
+     results take elasticlunr's order at the end: array-index refs first (ascending), the
+     others in insertion order, then a stable sort by score. */
 
   var hasOwn = Object.prototype.hasOwnProperty;
-  var EMPTY = Object.freeze({});
+  var NOTHING = Object.freeze([]);
+
+  /* The page's prefix matching (`prefixLast`) expands the last term only when it has at
+     least this many characters: a single "c" typed would otherwise match (and fetch)
+     every term starting with "c". */
+  var PREFIX_MIN = 3;
 
   function dict() {
     return Object.create(null);
   }
 
-  function Index(json) {
-    var pipeline = json.pipeline || [];
-    this.fields = (json.fields || []).slice();
-    this.ref = json.ref;
-    this.pipeline = pipeline.map(function (name) {
+  function makePipeline(names) {
+    return (names || []).map(function (name) {
       if (!hasOwn.call(PIPELINE_FUNCTIONS, name)) {
         throw new Error('search index: unknown pipeline function "' + name + '"');
       }
       return PIPELINE_FUNCTIONS[name];
     });
-    var store = json.documentStore || {};
-    this.docs = store.docs || {};
-    this.docInfo = store.docInfo || {};
-    this.docCount = store.length || 0;
-    this.tries = dict();
-    for (var field in json.index) {
-      if (hasOwn.call(json.index, field)) this.tries[field] = json.index[field].root;
-    }
-    this.idfCache = dict();
   }
 
-  /* Accepts the parsed JSON or its text. */
-  Index.load = function (json) {
-    return new Index(typeof json === 'string' ? JSON.parse(json) : json);
-  };
-
-  /* The trie node of `token` (walked by UTF-16 code unit, as elasticlunr.js does). */
-  Index.prototype.node = function (field, token) {
-    if (!token) return null;
-    var node = this.tries[field];
-    if (!node) return null;
-    for (var i = 0; i < token.length; i++) {
-      var ch = token[i];
-      if (!hasOwn.call(node, ch) || !node[ch]) return null;
-      node = node[ch];
+  /* The query's terms: each word through the pipeline. `last` marks the term made from
+     the last word of the query (when that word survives the pipeline). */
+  function queryTerms(pipeline, query) {
+    var words = tokenize(query);
+    var lastWord = words.length - 1; /* "yolo -" ends in an empty word: skip it */
+    while (lastWord >= 0 && trimmer(words[lastWord]) === '') lastWord -= 1;
+    var terms = [];
+    for (var i = 0; i < words.length; i++) {
+      var term = runPipeline(pipeline, words[i], i, words);
+      if (term !== undefined) terms.push({ term: term, last: i === lastWord });
     }
-    return node;
-  };
-
-  Index.prototype.postings = function (field, token) {
-    var node = this.node(field, token);
-    return node ? node.docs : EMPTY;
-  };
-
-  Index.prototype.idf = function (field, term) {
-    var cache = this.idfCache[field] || (this.idfCache[field] = dict());
-    if (term in cache) return cache[term];
-    var node = this.node(field, term);
-    var df = node ? node.df : 0;
-    return (cache[term] = 1 + Math.log(this.docCount / (df + 1)));
-  };
-
-  Index.prototype.fieldLength = function (ref, field) {
-    if (!hasOwn.call(this.docs, ref)) return 0;
-    var info = this.docInfo[ref];
-    if (!info || !hasOwn.call(info, field)) return 0;
-    return info[field];
-  };
-
-  /* Every indexed term that starts with `token` (the token itself first when it is one),
-     depth first in the trie's key order. */
-  Index.prototype.expand = function (field, token) {
-    var start = this.node(field, token);
-    var out = [];
-    if (!start) return out;
-    (function walk(prefix, node) {
-      if (node.df > 0) out.push(prefix);
-      var keys = Object.keys(node);
-      for (var i = 0; i < keys.length; i++) {
-        if (keys[i] === 'docs' || keys[i] === 'df') continue;
-        walk(prefix + keys[i], node[keys[i]]);
-      }
-    })(token, start);
-    return out;
-  };
+    return terms;
+  }
 
   /* elasticlunr's Configuration: per searched field {boost, bool, expand}. Without
      options, or when they cannot be read, every field with boost 1, OR, no expansion. */
-  Index.prototype.configure = function (options) {
-    var fields = this.fields;
+  function configure(fields, options) {
     var defaults = function () {
       var config = dict();
       fields.forEach(function (f) { config[f] = { boost: 1, bool: 'OR', expand: false }; });
@@ -332,105 +305,569 @@
     } catch (e) {
       return defaults();
     }
-  };
+  }
 
-  /* The query's terms: each word through the pipeline. `last` marks the term made from
-     the last word of the query (when that word survives the pipeline). */
-  Index.prototype.terms = function (query) {
-    var words = tokenize(query);
-    var lastWord = words.length - 1; /* "yolo -" ends in an empty word: skip it */
-    while (lastWord >= 0 && trimmer(words[lastWord]) === '') lastWord -= 1;
-    var terms = [];
-    for (var i = 0; i < words.length; i++) {
-      var term = runPipeline(this.pipeline, words[i], i, words);
-      if (term !== undefined) terms.push({ term: term, last: i === lastWord });
-    }
-    return terms;
-  };
+  /* Whether query term `t` is expanded to the terms it prefixes in a field configured as
+     `fc`: elasticlunr's `expand`, or the page's prefix matching of the last word. */
+  function expands(fc, t, prefixLast) {
+    return fc.expand == true || (prefixLast && t.last && t.term.length >= PREFIX_MIN); // eslint-disable-line eqeqeq
+  }
 
-  /* One field's scores for the terms: a dict ref -> score, or null when the field is
-     off (boost 0) or there is no term. */
-  Index.prototype.fieldScores = function (terms, field, config, prefixLast) {
-    var fc = config[field];
+  /* One field's scores for the terms: a Map key -> score, or null when the field is off
+     (boost 0) or there is no term. */
+  function fieldScores(source, terms, field, fc, prefixLast) {
     if (fc.boost === 0) return null;
     var and = fc.bool == 'AND'; // eslint-disable-line eqeqeq
-    var expandAll = fc.expand == true; // eslint-disable-line eqeqeq
     var scores = null;
-    var found = dict(); /* ref -> how many query terms it holds as they are */
+    var found = new Map(); /* key -> how many query terms it holds as they are */
 
     for (var t = 0; t < terms.length; t++) {
       var term = terms[t].term;
-      var keys = expandAll || (prefixLast && terms[t].last) ? this.expand(field, term) : [term];
-      var termScores = dict();
-      for (var k = 0; k < keys.length; k++) {
-        var key = keys[k];
-        var docs = this.postings(field, key);
-        var idf = this.idf(field, key);
-        var refs;
+      var words = expands(fc, terms[t], prefixLast) ? source.expand(field, term) : [term];
+      var termScores = new Map();
+      for (var w = 0; w < words.length; w++) {
+        var word = words[w];
+        var postings = source.postings(field, word);
+        var idf = 1 + Math.log(source.docCount / (source.df(field, word) + 1));
+        var keys = NOTHING;
+        var tfs = NOTHING;
         if (scores && and) {
-          refs = Object.keys(scores).filter(function (ref) { return hasOwn.call(docs, ref); });
-        } else {
-          refs = Object.keys(docs);
+          keys = [];
+          tfs = [];
+          if (postings) {
+            scores.forEach(function (score, key) {
+              var tf = postings.tfOf(key);
+              if (tf !== undefined) {
+                keys.push(key);
+                tfs.push(tf);
+              }
+            });
+          }
+        } else if (postings) {
+          keys = postings.keys;
+          tfs = postings.tfs;
         }
+        var i;
         /* coordNorm counts the query terms a document holds, not their expansions */
-        if (key === term) {
-          for (var f = 0; f < refs.length; f++) found[refs[f]] = (found[refs[f]] || 0) + 1;
+        if (word === term) {
+          for (i = 0; i < keys.length; i++) found.set(keys[i], (found.get(keys[i]) || 0) + 1);
         }
         var penalty = 1;
-        if (key !== term) penalty = (1 - (key.length - term.length) / key.length) * 0.15;
-        for (var r = 0; r < refs.length; r++) {
-          var ref = refs[r];
-          var tf = docs[ref].tf;
-          var length = this.fieldLength(ref, field);
+        if (word !== term) penalty = (1 - (word.length - term.length) / word.length) * 0.15;
+        for (i = 0; i < keys.length; i++) {
+          var key = keys[i];
+          var length = source.fieldLength(key, field);
           var norm = length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
-          var score = tf * idf * norm * penalty;
-          termScores[ref] = ref in termScores ? termScores[ref] + score : score;
+          var score = tfs[i] * idf * norm * penalty;
+          var before = termScores.get(key);
+          termScores.set(key, before === undefined ? score : before + score);
         }
       }
       scores = combine(scores, termScores, and);
     }
 
     if (scores) {
-      for (var doc in scores) {
-        if (doc in found) scores[doc] = scores[doc] * found[doc] / terms.length;
-      }
+      var n = terms.length;
+      scores.forEach(function (score, key) {
+        var held = found.get(key);
+        if (held !== undefined) scores.set(key, score * held / n);
+      });
     }
     return scores;
-  };
+  }
 
   function combine(total, add, and) {
     if (!total) return add;
-    var ref;
     if (and) {
-      var both = dict();
-      for (ref in add) if (ref in total) both[ref] = total[ref] + add[ref];
+      var both = new Map();
+      add.forEach(function (score, key) {
+        var before = total.get(key);
+        if (before !== undefined) both.set(key, before + score);
+      });
       return both;
     }
-    for (ref in add) total[ref] = ref in total ? total[ref] + add[ref] : add[ref];
+    add.forEach(function (score, key) {
+      var before = total.get(key);
+      total.set(key, before === undefined ? score : before + score);
+    });
     return total;
   }
 
-  /* search(query, options) -> [{ref, score}], best first.
-     options are elasticlunr's: {fields: {name: {boost, bool, expand}}, bool, expand}.
-     One addition, ignored by elasticlunr: `prefixLast: true` also expands the term of the
-     query's last word (as `expand` would) in every field, whatever `expand` says. */
-  Index.prototype.search = function (query, options) {
+  /* [{key, score}], best first, in elasticlunr's order. options are elasticlunr's:
+     {fields: {name: {boost, bool, expand}}, bool, expand}. One addition, ignored by
+     elasticlunr: `prefixLast: true` also expands the term of the query's last word (as
+     `expand` would) in every field, whatever `expand` says, when that term has at least
+     PREFIX_MIN characters. */
+  function score(source, query, options) {
     if (!query) return [];
-    var config = this.configure(options);
+    var config = configure(source.fields, options);
     var prefixLast = !!(options && options.prefixLast);
-    var terms = this.terms(query);
-    var total = dict();
+    var terms = queryTerms(source.pipeline, query);
+    var total = new Map();
+    var add = function (boost) {
+      return function (s, key) {
+        var boosted = s * boost;
+        var before = total.get(key);
+        total.set(key, before === undefined ? boosted : before + boosted);
+      };
+    };
     for (var field in config) {
-      var scores = this.fieldScores(terms, field, config, prefixLast);
-      if (!scores) continue;
-      var boost = config[field].boost;
-      var ref;
-      for (ref in scores) scores[ref] = scores[ref] * boost;
-      for (ref in scores) total[ref] = ref in total ? total[ref] + scores[ref] : scores[ref];
+      var scores = fieldScores(source, terms, field, config[field], prefixLast);
+      if (scores) scores.forEach(add(config[field].boost));
     }
-    var results = Object.keys(total).map(function (ref) { return { ref: ref, score: total[ref] }; });
+    var ints = [];
+    var results = [];
+    total.forEach(function (s, key) {
+      var n = source.intKey(key);
+      if (n >= 0) ints.push({ key: key, score: s, n: n });
+      else results.push({ key: key, score: s });
+    });
+    if (ints.length) {
+      ints.sort(function (a, b) { return a.n - b.n; });
+      results = ints.map(function (r) { return { key: r.key, score: r.score }; }).concat(results);
+    }
     results.sort(function (a, b) { return b.score - a.score; }); /* stable: ties keep key order */
     return results;
+  }
+
+  /* The number JavaScript reads a property key as when it is an array index (a
+     canonical decimal integer below 2^32 - 1), else -1. */
+  function arrayIndex(key) {
+    if (!/^(0|[1-9][0-9]{0,9})$/.test(key)) return -1;
+    var n = Number(key);
+    return n < 4294967295 ? n : -1;
+  }
+
+  /* ---------------------------------------------------------------- the monolithic index
+
+     search-index.json, used as it is: per field, a trie of single characters whose nodes
+     hold {docs: {ref: {tf}}, df}. Keys are refs. The search page no longer reads it (at
+     10,000 modules it is ~55 MB); the tests hold the scorer to elasticlunr.js with it. */
+
+  function Index(json) {
+    this.fields = (json.fields || []).slice();
+    this.ref = json.ref;
+    this.pipeline = makePipeline(json.pipeline);
+    var store = json.documentStore || {};
+    this.docs = store.docs || {};
+    this.docInfo = store.docInfo || {};
+    this.docCount = store.length || 0;
+    this.tries = dict();
+    for (var field in json.index) {
+      if (hasOwn.call(json.index, field)) this.tries[field] = json.index[field].root;
+    }
+  }
+
+  /* Accepts the parsed JSON or its text. */
+  Index.load = function (json) {
+    return new Index(typeof json === 'string' ? JSON.parse(json) : json);
+  };
+
+  /* The trie node of `token` (walked by UTF-16 code unit, as elasticlunr.js does). */
+  Index.prototype.node = function (field, token) {
+    if (!token) return null;
+    var node = this.tries[field];
+    if (!node) return null;
+    for (var i = 0; i < token.length; i++) {
+      var ch = token[i];
+      if (!hasOwn.call(node, ch) || !node[ch]) return null;
+      node = node[ch];
+    }
+    return node;
+  };
+
+  Index.prototype.postings = function (field, token) {
+    var node = this.node(field, token);
+    if (!node || !node.docs) return null;
+    var docs = node.docs;
+    var keys = Object.keys(docs);
+    return {
+      keys: keys,
+      tfs: keys.map(function (ref) { return docs[ref].tf; }),
+      tfOf: function (ref) { return hasOwn.call(docs, ref) ? docs[ref].tf : undefined; }
+    };
+  };
+
+  Index.prototype.df = function (field, term) {
+    var node = this.node(field, term);
+    return node ? node.df : 0;
+  };
+
+  Index.prototype.fieldLength = function (ref, field) {
+    if (!hasOwn.call(this.docs, ref)) return 0;
+    var info = this.docInfo[ref];
+    if (!info || !hasOwn.call(info, field)) return 0;
+    return info[field];
+  };
+
+  Index.prototype.intKey = arrayIndex;
+
+  /* Every indexed term that starts with `token` (the token itself first when it is one),
+     depth first in the trie's key order. */
+  Index.prototype.expand = function (field, token) {
+    var start = this.node(field, token);
+    var out = [];
+    if (!start) return out;
+    (function walk(prefix, node) {
+      if (node.df > 0) out.push(prefix);
+      var keys = Object.keys(node);
+      for (var i = 0; i < keys.length; i++) {
+        if (keys[i] === 'docs' || keys[i] === 'df') continue;
+        walk(prefix + keys[i], node[keys[i]]);
+      }
+    })(token, start);
+    return out;
+  };
+
+  Index.prototype.terms = function (query) {
+    return queryTerms(this.pipeline, query);
+  };
+
+  /* search(query, options) -> [{ref, score}], best first (see `score`). */
+  Index.prototype.search = function (query, options) {
+    return score(this, query, options).map(function (r) { return { ref: r.key, score: r.score }; });
+  };
+
+  /* ---------------------------------------------------------------- the sharded index
+
+     search-index/ (docs/search-index.md): meta.json (fields, pipeline, document count,
+     field lengths, facet columns, the first term of each shard), terms/<k>.json (the
+     postings of a run of terms, in index order), docs/<k>.json (the result data of
+     docChunk documents) and sort.json. Documents are numbered in the byte order of their
+     refs, the order of the postings, and keys are these numbers.
+
+     `load(path)` reads a file of search-index/ ("terms/3.json") and returns its parsed
+     JSON or a promise of it: fetch in the page, the disk in Node. A query is answered in
+     two steps: the shards its terms need are loaded (`hits`, or `loadShards(missing(q))`),
+     then it is scored synchronously (`hitsLoaded`), exactly as elasticlunr.js would
+     score the monolithic index. */
+
+  /* Index order (docs/search-index.md): code point by code point, ASCII digits before
+     every other character, a prefix before its extensions; elasticlunr.js's trie walk.
+     Shard terms are in the BMP, where a UTF-16 code unit is a code point. */
+  function rank(unit) {
+    return unit >= 48 && unit <= 57 ? unit - 48 : unit + 16;
+  }
+
+  function compareTerms(a, b) {
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = rank(a.charCodeAt(i));
+      var y = rank(b.charCodeAt(i));
+      if (x !== y) return x - y;
+    }
+    return a.length - b.length;
+  }
+
+  /* elasticlunr.js walks its trie by UTF-16 code unit: a token holding a surrogate
+     (a character outside the BMP) never reaches a term. */
+  function unreachable(token) {
+    return /[\uD800-\uDFFF]/.test(token);
+  }
+
+  function ShardedIndex(meta, load) {
+    if (!meta || meta.version !== 1) {
+      throw new Error('search index: search-index/meta.json version ' + (meta && meta.version) + ' is not 1');
+    }
+    this.meta = meta;
+    this.fields = meta.fields.slice();
+    this.ref = meta.ref;
+    this.pipeline = makePipeline(meta.pipeline);
+    this.docCount = meta.docCount;
+    this.lengths = meta.lengths || {};
+    this.firsts = meta.shards || [];
+    this.docChunk = meta.docChunk || 1;
+    this.load = load;
+    this.ints = new Map();
+    var ints = this.ints;
+    (meta.intRefs || []).forEach(function (pair) { ints.set(pair[0], Number(pair[1])); });
+    this.shards = [];     /* k -> {terms, entries, at: Map term -> position} */
+    this.shardLoads = []; /* k -> promise */
+    this.chunks = [];     /* k -> rows */
+    this.chunkLoads = [];
+    this.sortKeys = null; /* sort.json */
+    this.sortLoad = null;
+    this.decoded = new Map(); /* field + "\n" + term -> postings */
+  }
+
+  /* `load(path)` as a promise, which also catches a loader that throws. */
+  ShardedIndex.prototype.fetch = function (path) {
+    var load = this.load;
+    return Promise.resolve().then(function () { return load(path); });
+  };
+
+  /* The shard that holds `term` if it is a term: the last one whose first term is <=
+     it; -1 when it comes before every shard. */
+  ShardedIndex.prototype.shardOf = function (term) {
+    var lo = 0;
+    var hi = this.firsts.length - 1;
+    var found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (compareTerms(this.firsts[mid], term) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  };
+
+  /* The shards that hold the terms starting with `prefix`: the one where `prefix` would
+     be, and the following ones whose first term starts with it. */
+  ShardedIndex.prototype.shardRange = function (prefix) {
+    var firsts = this.firsts;
+    var lo = this.shardOf(prefix);
+    if (lo < 0) {
+      if (!firsts.length || firsts[0].indexOf(prefix) !== 0) return [];
+      lo = 0;
+    }
+    var out = [lo];
+    for (var k = lo + 1; k < firsts.length && firsts[k].indexOf(prefix) === 0; k++) out.push(k);
+    return out;
+  };
+
+  /* The shards a query needs (ascending), loaded or not. */
+  ShardedIndex.prototype.shardsFor = function (query, options) {
+    if (!query) return [];
+    var self = this;
+    var config = configure(this.fields, options);
+    var prefixLast = !!(options && options.prefixLast);
+    var need = new Set();
+    queryTerms(this.pipeline, query).forEach(function (t) {
+      if (unreachable(t.term)) return;
+      var exact = false;
+      var expanded = false;
+      for (var field in config) {
+        if (config[field].boost === 0) continue;
+        if (expands(config[field], t, prefixLast)) expanded = true;
+        else exact = true;
+      }
+      if (expanded) {
+        self.shardRange(t.term).forEach(function (k) { need.add(k); });
+      } else if (exact) {
+        var k = self.shardOf(t.term);
+        if (k >= 0) need.add(k);
+      }
+    });
+    return Array.from(need).sort(function (a, b) { return a - b; });
+  };
+
+  /* The shards a query needs that are not loaded yet. */
+  ShardedIndex.prototype.missing = function (query, options) {
+    var shards = this.shards;
+    return this.shardsFor(query, options).filter(function (k) { return !shards[k]; });
+  };
+
+  ShardedIndex.prototype.loadShard = function (k) {
+    var self = this;
+    if (this.shards[k]) return Promise.resolve();
+    if (!this.shardLoads[k]) {
+      this.shardLoads[k] = this.fetch('terms/' + k + '.json').then(function (json) {
+        if (!Array.isArray(json)) throw new Error('search-index/terms/' + k + '.json is not a list');
+        var at = new Map();
+        var terms = [];
+        var entries = [];
+        json.forEach(function (pair, i) {
+          terms.push(pair[0]);
+          entries.push(pair[1]);
+          at.set(pair[0], i);
+        });
+        self.shards[k] = { terms: terms, entries: entries, at: at };
+      }, function (error) {
+        self.shardLoads[k] = null; /* the next query tries again */
+        throw error;
+      });
+    }
+    return this.shardLoads[k];
+  };
+
+  ShardedIndex.prototype.loadShards = function (list) {
+    var self = this;
+    return Promise.all(list.map(function (k) { return self.loadShard(k); }));
+  };
+
+  ShardedIndex.prototype.loadedShard = function (k) {
+    var shard = this.shards[k];
+    if (!shard) throw new Error('search index: shard ' + k + ' is needed but not loaded');
+    return shard;
+  };
+
+  /* The postings of `term` in every field ({field: [gap, count, ...]}), or null. */
+  ShardedIndex.prototype.entry = function (term) {
+    if (!term || unreachable(term)) return null;
+    var k = this.shardOf(term);
+    if (k < 0) return null;
+    var shard = this.loadedShard(k);
+    var i = shard.at.get(term);
+    return i === undefined ? null : shard.entries[i];
+  };
+
+  ShardedIndex.prototype.postings = function (field, term) {
+    var id = field + '\n' + term;
+    var cached = this.decoded.get(id);
+    if (cached !== undefined) return cached;
+    var entry = this.entry(term);
+    var flat = entry && hasOwn.call(entry, field) ? entry[field] : null;
+    var postings = null;
+    if (flat && flat.length) {
+      var n = flat.length >> 1;
+      var keys = new Array(n);
+      var tfs = new Array(n);
+      var doc = 0;
+      for (var i = 0; i < n; i++) {
+        doc += flat[2 * i];
+        keys[i] = doc;
+        tfs[i] = Math.sqrt(flat[2 * i + 1]);
+      }
+      postings = {
+        keys: keys,
+        tfs: tfs,
+        tfOf: function (key) {
+          var lo = 0;
+          var hi = n - 1;
+          while (lo <= hi) {
+            var mid = (lo + hi) >> 1;
+            if (keys[mid] === key) return tfs[mid];
+            if (keys[mid] < key) lo = mid + 1;
+            else hi = mid - 1;
+          }
+          return undefined;
+        }
+      };
+    }
+    this.decoded.set(id, postings);
+    return postings;
+  };
+
+  ShardedIndex.prototype.df = function (field, term) {
+    var postings = this.postings(field, term);
+    return postings ? postings.keys.length : 0;
+  };
+
+  ShardedIndex.prototype.fieldLength = function (doc, field) {
+    var column = hasOwn.call(this.lengths, field) ? this.lengths[field] : null;
+    return column && column[doc] ? column[doc] : 0;
+  };
+
+  ShardedIndex.prototype.intKey = function (doc) {
+    var n = this.ints.get(doc);
+    return n === undefined ? -1 : n;
+  };
+
+  ShardedIndex.prototype.expand = function (field, token) {
+    var out = [];
+    if (!token || unreachable(token)) return out;
+    var range = this.shardRange(token);
+    for (var r = 0; r < range.length; r++) {
+      var shard = this.loadedShard(range[r]);
+      var terms = shard.terms;
+      var lo = 0;
+      var hi = terms.length;
+      while (lo < hi) { /* the first term >= token */
+        var mid = (lo + hi) >> 1;
+        if (compareTerms(terms[mid], token) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (var i = lo; i < terms.length && terms[i].indexOf(token) === 0; i++) {
+        var flat = hasOwn.call(shard.entries[i], field) ? shard.entries[i][field] : null;
+        if (flat && flat.length) out.push(terms[i]);
+      }
+    }
+    return out;
+  };
+
+  ShardedIndex.prototype.terms = function (query) {
+    return queryTerms(this.pipeline, query);
+  };
+
+  /* [{doc, score}] for a query whose shards are loaded (see `missing`), best first. */
+  ShardedIndex.prototype.hitsLoaded = function (query, options) {
+    return score(this, query, options).map(function (r) { return { doc: r.key, score: r.score }; });
+  };
+
+  /* A promise of hitsLoaded(query, options), once the shards it needs are loaded. */
+  ShardedIndex.prototype.hits = function (query, options) {
+    var self = this;
+    return this.loadShards(this.missing(query, options)).then(function () {
+      return self.hitsLoaded(query, options);
+    });
+  };
+
+  /* ---- result data: docs/<k>.json holds documents k*docChunk .. (k+1)*docChunk - 1 */
+
+  ShardedIndex.prototype.chunkOf = function (doc) {
+    return Math.floor(doc / this.docChunk);
+  };
+
+  /* [slug, title, summary, created] of a document whose chunk is loaded, else null. */
+  ShardedIndex.prototype.row = function (doc) {
+    var chunk = this.chunks[this.chunkOf(doc)];
+    return chunk ? chunk[doc - this.chunkOf(doc) * this.docChunk] || null : null;
+  };
+
+  /* The chunks the documents need that are not loaded yet (ascending). */
+  ShardedIndex.prototype.missingChunks = function (docs) {
+    var need = new Set();
+    for (var i = 0; i < docs.length; i++) {
+      var k = this.chunkOf(docs[i]);
+      if (!this.chunks[k]) need.add(k);
+    }
+    return Array.from(need).sort(function (a, b) { return a - b; });
+  };
+
+  ShardedIndex.prototype.loadChunk = function (k) {
+    var self = this;
+    if (this.chunks[k]) return Promise.resolve();
+    if (!this.chunkLoads[k]) {
+      this.chunkLoads[k] = this.fetch('docs/' + k + '.json').then(function (rows) {
+        if (!Array.isArray(rows)) throw new Error('search-index/docs/' + k + '.json is not a list');
+        self.chunks[k] = rows;
+      }, function (error) {
+        self.chunkLoads[k] = null;
+        throw error;
+      });
+    }
+    return this.chunkLoads[k];
+  };
+
+  /* Loads the result data of `docs` (document numbers). */
+  ShardedIndex.prototype.loadDocs = function (docs) {
+    var self = this;
+    return Promise.all(this.missingChunks(docs).map(function (k) { return self.loadChunk(k); }));
+  };
+
+  /* sort.json: {created: [days since 1970-01-01], title: [rank]} per document. */
+  ShardedIndex.prototype.loadSort = function () {
+    var self = this;
+    if (this.sortKeys) return Promise.resolve(this.sortKeys);
+    if (!this.sortLoad) {
+      this.sortLoad = this.fetch('sort.json').then(function (json) {
+        if (!json || !Array.isArray(json.created) || !Array.isArray(json.title)) {
+          throw new Error('search-index/sort.json has no created and title lists');
+        }
+        self.sortKeys = json;
+        return json;
+      }, function (error) {
+        self.sortLoad = null;
+        throw error;
+      });
+    }
+    return this.sortLoad;
+  };
+
+  /* elasticlunr's answer: a promise of [{ref, score}], best first. Loads the shards the
+     query needs and the result data of every hit (for the refs): for tests and tools;
+     the page loads only the result data it shows. */
+  ShardedIndex.prototype.search = function (query, options) {
+    var self = this;
+    return this.hits(query, options).then(function (hits) {
+      var docs = hits.map(function (h) { return h.doc; });
+      return self.loadDocs(docs).then(function () {
+        return hits.map(function (h) { return { ref: self.row(h.doc)[0], score: h.score }; });
+      });
+    });
   };
 
   var engine = {
@@ -439,7 +876,10 @@
     stopWordFilter: stopWordFilter,
     stem: stem,
     STOP_WORDS: STOP_WORDS,
-    Index: Index
+    PREFIX_MIN: PREFIX_MIN,
+    compareTerms: compareTerms,
+    Index: Index,
+    ShardedIndex: ShardedIndex
   };
 
   if (typeof module === 'object' && module.exports) {
@@ -448,37 +888,71 @@
   }
   if (typeof document === 'undefined') return;
 
-  /* ================================================================ the search page */
+  /* ================================================================ the search page
+
+     The page reads search-index/ (docs/search-index.md), never the monolithic index:
+     - meta.json when the search box first gets focus (at once when the URL carries a
+       query, filters or a sort): the fields, the shards' first terms, and per document
+       its field lengths and facet columns (category, tags, licence, use);
+     - per query, only the term shards its terms need (cached): one per exact term, the
+       run of shards that can hold the terms starting with the last term when it is
+       matched as a prefix;
+     - the result data (docs/<k>.json, docChunk documents each) of the results shown;
+     - sort.json when results are sorted by date or title, and for the listing without a
+       query (newest first).
+     The last word typed also matches as a prefix (`prefixLast`), but only once its term
+     has at least PREFIX_MIN (3) characters: "c" alone would match, and fetch, every term
+     starting with "c". Facets count over all the hits, from meta.json's columns.
+
+     Typing: when everything a query needs is loaded it runs at once, on the key. When it
+     needs shards, they are fetched at once after a pause in typing, but keys that follow
+     each other within DEBOUNCE_MS wait until the typing pauses for that long. Every
+     update has a number; an older one that finishes late never overwrites a newer one. */
 
   var DEBOUNCE_MS = 80;
-  var PAGE_SIZE = 50;
+  var PAGE_SIZE = 20;
   var TOP_TAGS = 15;
   var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
   var NO_LICENCE = 'not-stated';
+  var FACET_KEYS = ['category', 'tag', 'license', 'use'];
 
-  /* Facet groups: URL parameter, legend, the values a module has, how a value reads. */
-  function facetGroups(data) {
+  /* Facet groups over meta.json's per-document columns: URL parameter, legend, the
+     values of each document (strings, as in the URL), how a value reads. */
+  function facetGroups(meta) {
+    var titles = new Map(meta.categories.map(function (c) { return [c[0], c[1]]; }));
+    var column = function (values) {
+      var out = new Array(meta.docCount);
+      for (var doc = 0; doc < meta.docCount; doc++) out[doc] = values(doc);
+      return out;
+    };
     return [
       { key: 'category', legend: 'Category',
-        values: function (m) { return [m.category]; },
-        label: function (v) { return data.categories[v] || v; } },
+        byDoc: column(function (doc) {
+          var c = meta.categories[meta.category[doc]];
+          return c ? [c[0]] : [];
+        }),
+        label: function (v) { return titles.get(v) || v; } },
       { key: 'tag', legend: 'Tag', limit: TOP_TAGS,
-        values: function (m) { return m.tags || []; },
+        byDoc: column(function (doc) {
+          return (meta.docTags[doc] || []).map(function (t) { return meta.tags[t]; });
+        }),
         label: function (v) { return v; } },
       { key: 'license', legend: 'Licence',
-        values: function (m) { return [m.license || NO_LICENCE]; },
+        byDoc: column(function (doc) {
+          var l = meta.license[doc];
+          return [l >= 0 && l < meta.licenses.length ? meta.licenses[l] : NO_LICENCE];
+        }),
         label: function (v) { return v === NO_LICENCE ? 'Not stated' : v; } },
       { key: 'use', legend: 'Use', fixedOrder: ['predict', 'train'],
-        values: function (m) {
+        byDoc: column(function (doc) {
           var out = [];
-          if (m.predict) out.push('predict');
-          if (m.train) out.push('train');
+          if (meta.use[doc] & 1) out.push('predict');
+          if (meta.use[doc] & 2) out.push('train');
           return out;
-        },
+        }),
         label: function (v) { return v === 'predict' ? 'Predict' : 'Train'; } }
     ];
   }
-  var FACET_KEYS = ['category', 'tag', 'license', 'use'];
 
   function slugify(s) {
     var out = '';
@@ -536,6 +1010,12 @@
     return FACET_KEYS.some(function (key) { return state[key].length > 0; });
   }
 
+  /* Whether the state asks for a list: a query, a filter or a sort. The bare page shows
+     the filters and a prompt, and fetches nothing but meta.json. */
+  function asksForList(state) {
+    return state.q.trim() !== '' || hasFilters(state) || state.sort !== 'relevance';
+  }
+
   function startSearchPage() {
     var results = document.getElementById('search-results');
     var input = document.getElementById('search-input');
@@ -544,18 +1024,21 @@
     if (!results || !input) return;
 
     var root = results.getAttribute('data-root') || '../';
-    var indexUrl = results.getAttribute('data-index') || root + 'search-index.json';
-    var dataUrl = results.getAttribute('data-data') || root + 'search-data.json';
+    var metaUrl = results.getAttribute('data-index') || root + 'search-index/meta.json';
+    var indexBase = metaUrl.replace(/[^\/]*$/, '');
     var baseTitle = document.title;
 
     var state = readState(window.location.search);
-    var index = null;
-    var data = null;
+    var meta = null;
+    var engine = null;
     var groups = null;
+    var everyDoc = null;
     var options = null;
-    var loading = null;
-    var timer = 0;
-    var typing = false; /* the current history entry holds the query being typed */
+    var loading = null;   /* the promise of meta.json */
+    var updates = 0;      /* the number of the latest update */
+    var lastKeyAt = -Infinity;
+    var quietUntil = 0;   /* shards are fetched no sooner (keys typed in quick succession) */
+    var typing = false;   /* the current history entry holds the query being typed */
     var shown = PAGE_SIZE;
     var ui = null;
 
@@ -605,9 +1088,10 @@
       ui.more.addEventListener('click', function () {
         var first = ui.list.children.length;
         shown += PAGE_SIZE;
-        render();
-        var link = resultLinks()[first];
-        if (link) link.focus();
+        update(function () {
+          var link = resultLinks()[first];
+          if (link) link.focus();
+        });
       });
       results.appendChild(ui.more);
       return ui;
@@ -620,7 +1104,8 @@
       });
     }
 
-    function load() {
+    /* meta.json, once; a failure lets the next focus or query try again. */
+    function loadMeta() {
       if (loading) return loading;
       buildUi();
       /* The (still empty) filter panel appears with the status line, not later with the
@@ -628,24 +1113,71 @@
       if (facetsBox) facetPanel();
       ui.status.textContent = 'Loading the search index…';
       ui.sortLabel.hidden = true;
-      loading = Promise.all([fetchJson(indexUrl), fetchJson(dataUrl)]).then(function (loaded) {
-        index = Index.load(loaded[0]);
-        data = loaded[1];
-        groups = facetGroups(data);
+      loading = fetchJson(metaUrl).then(function (json) {
+        var sharded = new ShardedIndex(json, function (path) { return fetchJson(indexBase + path); });
+        meta = json;
+        groups = facetGroups(meta);
+        everyDoc = [];
+        for (var doc = 0; doc < meta.docCount; doc++) everyDoc.push(doc);
         var fields = {};
-        Object.keys(data.boosts || {}).forEach(function (f) { fields[f] = { boost: data.boosts[f] }; });
+        Object.keys(meta.boosts || {}).forEach(function (f) { fields[f] = { boost: meta.boosts[f] }; });
         /* Earlier words match whole (their stems); the last word also matches as a
-           prefix: its stem is expanded over the index's terms, with elasticlunr's
-           penalty, so "yolo" finds "yolov8" and "sate" finds "satellite". A last word
-           that is a stop word is dropped, not expanded. */
+           prefix once its term has PREFIX_MIN characters: its stem is expanded over the
+           index's terms, with elasticlunr's penalty, so "yolo" finds "yolov8" and "sate"
+           finds "satellite". A last word that is a stop word is dropped, not expanded. */
         options = { fields: fields, bool: 'OR', expand: false, prefixLast: true };
+        engine = sharded;
         ui.sortLabel.hidden = false;
-        render();
       }, function (error) {
-        loading = null; /* the next focus tries again */
-        showLoadError(error);
+        loading = null;
+        throw error;
       });
       return loading;
+    }
+
+    /* Brings the page up to date with `state`: loads what it needs (meta.json, shards,
+       sort.json, the result data of the results shown), then renders, unless a newer
+       update started meanwhile. `after` runs once this update has rendered. */
+    function update(after) {
+      var number = ++updates;
+      var view = null;
+      var failed = function (error) {
+        if (number === updates) showLoadError(error);
+      };
+      var step = function () {
+        if (number !== updates) return;
+        if (!engine) {
+          loadMeta().then(step, failed);
+          return;
+        }
+        var waits = [];
+        var list = asksForList(state);
+        if (list && state.q.trim()) {
+          var missing = engine.missing(state.q, options);
+          if (missing.length) {
+            var wait = quietUntil - Date.now();
+            if (wait > 0) {
+              setTimeout(step, wait);
+              return;
+            }
+            waits.push(engine.loadShards(missing));
+          }
+        }
+        if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
+        if (waits.length) {
+          Promise.all(waits).then(step, failed);
+          return;
+        }
+        if (!view) view = compute();
+        var docs = view.sorted.slice(0, shown);
+        if (engine.missingChunks(docs).length) {
+          engine.loadDocs(docs).then(step, failed);
+          return;
+        }
+        render(view);
+        if (after) after();
+      };
+      step();
     }
 
     function showLoadError(error) {
@@ -653,7 +1185,10 @@
         facetsBox.textContent = '';
         facetPanelParts = null;
       }
+      buildUi();
       ui.status.textContent = '';
+      ui.list.textContent = '';
+      ui.more.hidden = true;
       ui.empty.hidden = false;
       ui.empty.textContent = '';
       ui.empty.appendChild(el('p', null, 'The search index could not be loaded (' + (error && error.message ? error.message : 'unknown error') + ').'));
@@ -669,53 +1204,52 @@
       ui.empty.appendChild(p);
     }
 
-    /* ---- matching, facets, sorting */
+    /* ---- matching, facets, sorting (on document numbers) */
 
-    function matches(q) {
-      if (!q.trim()) {
-        return Object.keys(data.modules).map(function (slug) { return { ref: slug, score: 0 }; });
-      }
-      return index.search(q, options).filter(function (hit) { return hasOwn.call(data.modules, hit.ref); });
+    /* {list, hits (every match, for the facets), sorted (those passing the filters, in
+       the order shown)}. */
+    function compute() {
+      var q = state.q.trim();
+      if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
+      var hits = q ? engine.hitsLoaded(state.q, options).map(function (hit) { return hit.doc; }) : everyDoc;
+      var narrowed = hits.filter(function (doc) { return passes(doc, null); });
+      return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== '') };
     }
 
-    function passes(module, skipKey) {
+    function passes(doc, skipKey) {
       for (var g = 0; g < groups.length; g++) {
         var group = groups[g];
         var wanted = state[group.key];
         if (group.key === skipKey || wanted.length === 0) continue;
-        var values = group.values(module);
-        if (!values.some(function (v) { return wanted.indexOf(v) >= 0; })) return false;
+        var values = group.byDoc[doc];
+        var any = false;
+        for (var v = 0; v < values.length && !any; v++) any = wanted.indexOf(values[v]) >= 0;
+        if (!any) return false;
       }
       return true;
     }
 
-    function compareTitles(a, b) {
-      return a.title.localeCompare(b.title, 'en', { sensitivity: 'base', numeric: true }) ||
-        (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
-    }
-
-    function sortHits(hits, byRelevance) {
-      var mod = function (hit) { return data.modules[hit.ref]; };
-      var newest = function (a, b) {
-        var x = mod(a).created;
-        var y = mod(b).created;
-        return x < y ? 1 : x > y ? -1 : compareTitles(mod(a), mod(b));
-      };
-      if (state.sort === 'title') return hits.slice().sort(function (a, b) { return compareTitles(mod(a), mod(b)); });
+    function sortDocs(docs, byRelevance) {
+      var keys = engine.sortKeys;
+      var title = function (a, b) { return keys.title[a] - keys.title[b]; };
+      if (state.sort === 'title') return docs.slice().sort(title);
       /* relevance keeps the engine's order; with no query there is none, so newest first */
-      if (state.sort === 'newest' || !byRelevance) return hits.slice().sort(newest);
-      return hits;
+      if (state.sort === 'newest' || !byRelevance) {
+        return docs.slice().sort(function (a, b) { return keys.created[b] - keys.created[a] || title(a, b); });
+      }
+      return docs;
     }
 
     /* Counts for one group over the hits that pass every other group's filter
        (ticking a value shows how many modules it would add within its group). */
     function facetCounts(hits, group) {
       var counts = new Map();
-      hits.forEach(function (hit) {
-        var m = data.modules[hit.ref];
-        if (!passes(m, group.key)) return;
-        group.values(m).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
-      });
+      for (var h = 0; h < hits.length; h++) {
+        var doc = hits[h];
+        if (!passes(doc, group.key)) continue;
+        var values = group.byDoc[doc];
+        for (var v = 0; v < values.length; v++) counts.set(values[v], (counts.get(values[v]) || 0) + 1);
+      }
       var values = Array.from(counts.keys());
       if (group.fixedOrder) {
         values = group.fixedOrder.filter(function (v) { return counts.has(v); });
@@ -735,8 +1269,8 @@
       var focusKey = active && active.getAttribute && active.getAttribute('data-facet') !== null
         ? active.getAttribute('data-facet') + '\u0000' + active.value : null;
       var panel = facetPanel();
-      var active = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
-      panel.title.textContent = active ? 'Filter (' + active + ' selected)' : 'Filter';
+      var selected = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
+      panel.title.textContent = selected ? 'Filter (' + selected + ' selected)' : 'Filter';
       var body = panel.body;
       body.textContent = '';
       var refocus = null;
@@ -807,39 +1341,45 @@
       commit(true);
     }
 
-    function card(module) {
-      var article = el('article', 'card cat-' + module.category);
+    /* A result card from the document's result data (docs/<k>.json) and meta.json's
+       columns; every text goes in as text. */
+    function card(doc) {
+      var row = engine.row(doc);
+      var slug = row[0];
+      var category = meta.categories[meta.category[doc]] || ['', ''];
+      var article = el('article', 'card cat-' + category[0]);
       var h3 = el('h3', 'card-title');
-      var link = el('a', 'search-result-link', module.title);
-      link.href = root + module.url;
+      var link = el('a', 'search-result-link', row[1]);
+      link.href = root + 'modules/' + slug + '/index.html';
       h3.appendChild(link);
       article.appendChild(h3);
-      article.appendChild(el('p', 'card-summary', module.summary));
+      article.appendChild(el('p', 'card-summary', row[2]));
 
       var badges = el('p', 'card-badges');
       var cat = el('a', 'badge cat-badge');
-      cat.href = root + 'categories/' + module.category + '/index.html';
+      cat.href = root + 'categories/' + category[0] + '/index.html';
       cat.appendChild(el('span', 'visually-hidden', 'Category: '));
-      cat.appendChild(document.createTextNode(data.categories[module.category] || module.category));
+      cat.appendChild(document.createTextNode(category[1] || category[0]));
       badges.appendChild(cat);
-      if (module.predict) {
+      if (meta.use[doc] & 1) {
         badges.appendChild(document.createTextNode(' '));
         badges.appendChild(el('span', 'label label-predict', 'Predict'));
       }
-      if (module.train) {
+      if (meta.use[doc] & 2) {
         badges.appendChild(document.createTextNode(' '));
         badges.appendChild(el('span', 'label label-train', 'Train'));
       }
       article.appendChild(badges);
 
-      if (module.tags && module.tags.length) {
+      var tagNames = groups[1].byDoc[doc];
+      if (tagNames.length) {
         var tags = el('ul', 'tag-list');
         tags.setAttribute('aria-label', 'Tags');
-        module.tags.forEach(function (name) {
+        tagNames.forEach(function (name) {
           var li = el('li');
-          var slug = slugify(name);
-          var tag = el(slug ? 'a' : 'span', 'tag', name);
-          if (slug) tag.href = root + 'tags/' + slug + '/index.html';
+          var tagSlug = slugify(name);
+          var tag = el(tagSlug ? 'a' : 'span', 'tag', name);
+          if (tagSlug) tag.href = root + 'tags/' + tagSlug + '/index.html';
           li.appendChild(tag);
           tags.appendChild(li);
         });
@@ -848,28 +1388,29 @@
 
       var foot = el('p', 'card-foot');
       var added = el('span', null, 'Added ');
-      var time = el('time', null, module.created);
-      time.setAttribute('datetime', module.created);
+      var time = el('time', null, row[3]);
+      time.setAttribute('datetime', row[3]);
       added.appendChild(time);
       foot.appendChild(added);
-      if (module.license) foot.appendChild(el('span', null, module.license));
+      var licence = meta.license[doc];
+      if (licence >= 0 && licence < meta.licenses.length) foot.appendChild(el('span', null, meta.licenses[licence]));
       article.appendChild(foot);
       return article;
     }
 
-    function render() {
-      if (!index) return;
+    function render(view) {
+      buildUi();
       ui.sort.value = state.sort;
       var q = state.q.trim();
-      var hits = matches(state.q);
-      var narrowed = hits.filter(function (hit) { return passes(data.modules[hit.ref], null); });
-      var sorted = sortHits(narrowed, q !== '');
+      var sorted = view.sorted;
 
-      renderFacets(hits);
+      renderFacets(view.hits);
 
       var filtered = hasFilters(state);
       var status;
-      if (q) {
+      if (!view.list) {
+        status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';
+      } else if (q) {
         status = plural(sorted.length, 'module matches', 'modules match') + ' “' + q + '”' + (filtered ? ' with the selected filters' : '');
       } else if (filtered) {
         status = plural(sorted.length, 'module has', 'modules have') + ' the selected filters';
@@ -880,18 +1421,18 @@
       document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
 
       ui.list.textContent = '';
-      sorted.slice(0, shown).forEach(function (hit) {
+      sorted.slice(0, shown).forEach(function (doc) {
         var li = el('li');
-        li.appendChild(card(data.modules[hit.ref]));
+        li.appendChild(card(doc));
         ui.list.appendChild(li);
       });
       var rest = sorted.length - Math.min(shown, sorted.length);
       ui.more.hidden = rest <= 0;
       ui.more.textContent = rest > 0 ? 'Show ' + plural(Math.min(rest, PAGE_SIZE), 'more module', 'more modules') : '';
 
-      ui.empty.hidden = sorted.length > 0;
+      ui.empty.hidden = !view.list || sorted.length > 0;
       ui.empty.textContent = '';
-      if (sorted.length === 0) {
+      if (view.list && sorted.length === 0) {
         ui.empty.appendChild(el('p', 'search-empty-title', q ? 'No modules match “' + q + '”' + (filtered ? ' with the selected filters.' : '.') : 'No modules match the selected filters.'));
         ui.empty.appendChild(el('p', null, 'Try fewer or shorter words, or remove a filter.'));
         var reset = el('button', 'button', 'Reset the search');
@@ -906,7 +1447,8 @@
       }
     }
 
-    /* Writes the state into the URL (push: a step the back button returns to) and renders. */
+    /* Writes the state into the URL (push: a step the back button returns to) and
+       updates the page. */
     function commit(push) {
       shown = PAGE_SIZE;
       typing = false;
@@ -916,8 +1458,7 @@
         if (push) window.history.pushState(null, '', url);
         else window.history.replaceState(null, '', url);
       }
-      if (index) render();
-      else load();
+      update();
     }
 
     /* ---- keyboard: arrows move between the result links; Enter follows the link */
@@ -945,39 +1486,42 @@
       links[0].focus();
     });
 
-    input.addEventListener('focus', function () { load(); });
+    input.addEventListener('focus', function () {
+      if (!engine && !loading) update();
+    });
 
     input.addEventListener('input', function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        state.q = input.value;
-        /* the query's first change is a step the back button returns to; the keys
-           typed after it refine that step */
-        commit(!typing);
-        typing = true;
-      }, DEBOUNCE_MS);
+      var now = Date.now();
+      /* a key right after another: the visitor is still typing, so a query that needs
+         shards waits for a pause (one that needs nothing runs at once) */
+      quietUntil = now - lastKeyAt < DEBOUNCE_MS ? now + DEBOUNCE_MS : 0;
+      lastKeyAt = now;
+      state.q = input.value;
+      /* the query's first change is a step the back button returns to; the keys
+         typed after it refine that step */
+      commit(!typing);
+      typing = true;
     });
 
     if (form) {
       form.addEventListener('submit', function (event) {
         event.preventDefault();
-        clearTimeout(timer);
+        quietUntil = 0;
         state.q = input.value;
         commit(!typing);
       });
     }
 
     window.addEventListener('popstate', function () {
-      clearTimeout(timer);
       typing = false;
+      quietUntil = 0;
       state = readState(window.location.search);
       input.value = state.q;
       shown = PAGE_SIZE;
-      if (index) render();
-      else load();
+      update();
     });
 
-    if (state.q || hasFilters(state)) load();
+    if (asksForList(state)) update();
   }
 
   if (document.readyState === 'loading') {
