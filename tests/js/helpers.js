@@ -11,18 +11,23 @@ const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
 
 /* The build binary, found as lib/site.js finds it. */
 const { binary } = require('./lib/site');
+const { readSearchIndex } = require('./lib/searchindex');
 
 let built = null;
-/* Builds the real catalogue once per test process; returns {dir, index (JSON text), data}. */
+/* Builds the real catalogue once per test process; returns {dir, index (search-index.json's
+   text), search (lib/searchindex.js's reading of search-index/), modules (its modules by
+   slug)}. */
 function buildSite() {
   if (built) return built;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-js-'));
   const out = path.join(tmp, 'public');
   execFileSync(binary(), ['build', '--root', ROOT, '--output', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const search = readSearchIndex(out);
   built = {
     dir: out,
     index: fs.readFileSync(path.join(out, 'search-index.json'), 'utf8'),
-    data: JSON.parse(fs.readFileSync(path.join(out, 'search-data.json'), 'utf8')),
+    search,
+    modules: search.modules,
   };
   process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   return built;
@@ -37,10 +42,10 @@ function catalogueTexts() {
     .map((name) => fs.readFileSync(path.join(dir, name), 'utf8'));
 }
 
-/* search-data.json's boosts as elasticlunr's `fields` option. */
-function fieldsOption(data) {
+/* meta.json's boosts as elasticlunr's `fields` option, in meta.json's order (the page's). */
+function fieldsOption(meta) {
   const fields = {};
-  for (const [field, boost] of Object.entries(data.boosts)) fields[field] = { boost };
+  for (const [field, boost] of Object.entries(meta.boosts)) fields[field] = { boost };
   return fields;
 }
 

@@ -1,7 +1,9 @@
 'use strict';
 /* The client's search against elasticlunr.js 0.9.5 on the real catalogue's index: the
-   same refs, in the same order, with the same scores; then the search page's prefix
-   matching of the last word. */
+   same refs, in the same order, with the same scores, both from the monolithic
+   search-index.json (Index) and from the sharded search-index/ the page reads
+   (ShardedIndex); then the search page's prefix matching of the last word.
+   tests/js/sharded.test.js does the same on a generated catalogue. */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const elasticlunr = require('elasticlunr');
@@ -44,7 +46,7 @@ function assertSame(ours, theirs, label) {
 }
 
 const site = buildSite();
-const fields = fieldsOption(site.data);
+const fields = fieldsOption(site.search.meta);
 const ours = client.Index.load(site.index);
 /* elasticlunr prints a warning for options naming unknown fields; keep the output quiet */
 const quiet = (fn) => {
@@ -56,7 +58,7 @@ const quiet = (fn) => {
 test('the site has the fields and boosts the tests assume', () => {
   assert.deepEqual(Object.keys(fields).sort(), ['body', 'category', 'summary', 'tags', 'title']);
   assert.equal(fields.title.boost, 3);
-  assert.ok(Object.keys(site.data.modules).length >= 40);
+  assert.ok(Object.keys(site.modules).length >= 40);
   assert.ok(QUERIES.length >= 30);
 });
 
@@ -92,6 +94,36 @@ test('same results as elasticlunr.js with other options', () => {
   }
 });
 
+test('the sharded index gives elasticlunr.js\'s results, option by option', async () => {
+  const theirs = elasticlunr.Index.load(JSON.parse(site.index));
+  const variants = [
+    { fields, bool: 'OR', expand: true },
+    { fields, bool: 'OR', expand: false },
+    { fields, bool: 'AND', expand: true },
+    { fields: { title: { boost: 2, expand: true }, body: { boost: 1, bool: 'AND' } }, expand: false },
+    { fields: { summary: { boost: 0 }, tags: { boost: 5 } }, bool: 'OR', expand: true },
+    undefined,
+  ];
+  const sharded = site.search.sharded();
+  for (const options of variants) {
+    for (const q of QUERIES) {
+      const expected = quiet(() => theirs.search(q, options));
+      const got = await quiet(() => sharded.search(q, options));
+      const label = `${JSON.stringify(q)} with ${JSON.stringify(options)}`;
+      assert.deepEqual(got.map((r) => r.ref), expected.map((r) => r.ref), label);
+      got.forEach((r, i) => assert.ok(Object.is(r.score, expected[i].score), `${label}: ${r.ref}`));
+    }
+  }
+});
+
+test('the sharded index gives the monolithic client\'s results with the page\'s options', async () => {
+  const page = { fields, bool: 'OR', expand: false, prefixLast: true };
+  const sharded = site.search.sharded();
+  for (const q of QUERIES.concat(['yolov', 'Yolov', 'yolov satellite', 'yolov the', 'yolov,', 'yolov -', 'sate', 'satellite ima'])) {
+    assert.deepEqual(await sharded.search(q, page), ours.search(q, page), JSON.stringify(q));
+  }
+});
+
 test('an empty query finds nothing, as in elasticlunr.js', () => {
   for (const q of ['', null, undefined]) {
     assert.deepEqual(ours.search(q, { fields, expand: true }), []);
@@ -114,7 +146,7 @@ const refs = (q, options) => ours.search(q, options).map((r) => r.ref);
 test('prefix: the last word "yolo" finds the YOLO modules, a YOLO title first', () => {
   const hits = refs('yolo', pageOptions);
   assert.ok(hits.length >= 3, hits.join(' '));
-  assert.match(site.data.modules[hits[0]].title, /yolo/i);
+  assert.match(site.modules[hits[0]].title, /yolo/i);
   assert.ok(hits.includes('yolov8-api'), 'yolo finds YoloV8');
   // "yolov" is no indexed term: found only as a prefix of "yolov8"
   assert.deepEqual(refs('yolov', { fields, bool: 'OR', expand: false }), []);
@@ -126,7 +158,7 @@ test('prefix: "sate" finds the satellite modules', () => {
   const hits = refs('sate', pageOptions);
   assert.ok(hits.length > 0);
   /* every module whose title or summary says "satellite" is found */
-  const satellite = Object.entries(site.data.modules)
+  const satellite = Object.entries(site.modules)
     .filter(([, m]) => /satellite/i.test(m.title + ' ' + m.summary))
     .map(([slug]) => slug);
   assert.ok(satellite.length > 0);
@@ -154,4 +186,15 @@ test('prefix matches equal elasticlunr expand when the query is one word', () =>
   for (const q of ['sat', 'yolo', 'classif', 'seg', 'Plant', 'images']) {
     assertSame(ours.search(q, pageOptions), elasticlunrSearch(site.index, q, expandAll), q);
   }
+});
+
+test('prefix: a last term shorter than three characters is matched whole', () => {
+  assert.equal(client.PREFIX_MIN, 3);
+  const plain = { fields, bool: 'OR', expand: false };
+  for (const q of ['y', 'im', 'c', 'satellite im', 'tf', '3d']) {
+    assertSame(ours.search(q, pageOptions), elasticlunrSearch(site.index, q, plain), q);
+  }
+  /* "im" would otherwise find "image", "imag"... */
+  const expandAll = { fields, bool: 'OR', expand: true };
+  assert.ok(elasticlunrSearch(site.index, 'im', expandAll).length > ours.search('im', pageOptions).length);
 });

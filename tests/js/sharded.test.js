@@ -1,0 +1,264 @@
+'use strict';
+/* The sharded search index (search-index/, docs/search-index.md) against elasticlunr.js
+   0.9.5 over the monolithic search-index.json of the same build: the client's
+   ShardedIndex, reading the shard files from disk, must return the same refs in the same
+   order with the same scores (bit for bit), for every query and option variant below.
+
+   The catalogue is generated (benches/generate.py, deterministic) plus a few modules made
+   for the edges of the format: refs that are array indexes in JavaScript ("0", "9", "10",
+   "2048", "4294967294": elasticlunr lists them first among equal scores) and refs that
+   are not ("01", "4294967295"), all copies of one module so that they tie; characters
+   outside the BMP (elasticlunr.js can never reach those terms); digits, which come first
+   in elasticlunr's trie order. */
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const elasticlunr = require('elasticlunr');
+const { binary, ROOT } = require('./lib/site');
+const { readSearchIndex } = require('./lib/searchindex');
+
+const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
+const MODULES = 300;
+const TIES = ['0', '9', '10', '2048', '4294967294', '4294967295', '01'];
+
+const QUERIES = [
+  // words of the generated vocabulary, mixed case
+  'satellite', 'Satellite', 'PLANKTON', 'coral', 'docker', 'tensorflow', 'pytorch', 'keras', 'onnx',
+  'intrusion', 'retina', 'tumour', 'weather', 'radar', 'scikit', 'numpy', 'python', 'model',
+  // stems
+  'classifying', 'classification', 'classifier', 'images', 'imaging', 'trained', 'training',
+  'segmented', 'detections', 'clusters', 'researcher', 'forecasting', 'generatively',
+  // several words
+  'image classification', 'object detection', 'satellite image segmentation', 'time series forecast',
+  'coral reef fish', 'speech to text', 'deep neural network', 'image image', 'train trained training',
+  // prefixes of terms (elasticlunr's expand finds their extensions)
+  'sat', 'seg', 'cla', 'im', 'i', 'y', 'tens', 'pre', 'con', 'modul', 'module-0001',
+  // stop words, unknown words, empty
+  'the of and', 'a', 'the satellite', 'satellite the', 'zzzqqq', 'zzzqqq satellite', 'xylophone quasar',
+  // punctuation and spacing
+  '"satellite"', 'satellite, images!', '(coral)', 'audio; speech...', '  plant   seeds  ', 'c++',
+  'x-ray', '--', 'u-net', 'v2', 'v2.0', 'flood — river', 'bird\'s', '100%', 'requests.post',
+  'http://127.0.0.1:5000/v2/models', 'r.json()["labels"][:5]',
+  // digits and numbers
+  '2019', '000123', '000007', '0', '1', '10', '2048', '4294967294', '5000', '127.0.0.1', 'zenodo.1000123',
+  // accents and characters outside the BMP
+  'café', 'cafe', 'émoji', 'emoji', 'emoji😀', '😀', 'a😀b', 'naïve',
+];
+
+/* The modules made for the format's edges, added to the generated catalogue. */
+function addEdgeModules(modules) {
+  const original = fs.readFileSync(path.join(modules, 'module-000007.md'), 'utf8');
+  for (const slug of TIES) {
+    fs.writeFileSync(path.join(modules, `${slug}.md`), original.split('module-000007').join(slug));
+  }
+  const edges = fs.readFileSync(path.join(modules, 'module-000011.md'), 'utf8').replace(/\n$/, '') +
+    '\n\n## Edges\n\nEmoji 😀 emoji😀 a😀b 𝒳 naïve café CAFÉ 2019 000123 0 00 007 1e5 ' +
+    '٣ (Arabic-Indic three) ½ Ⅻ ß straße.\n';
+  fs.writeFileSync(path.join(modules, 'edges-and-digits.md'), edges);
+}
+
+let site = null;
+function theSite() {
+  if (site) return site;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-sharded-'));
+  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const root = path.join(tmp, 'site');
+  execFileSync('python3', [path.join(ROOT, 'benches', 'generate.py'), String(MODULES), root], { stdio: ['ignore', 'ignore', 'pipe'] });
+  addEdgeModules(path.join(root, 'modules'));
+  const out = path.join(tmp, 'public');
+  execFileSync(binary(), ['build', '--root', root, '--output', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const json = JSON.parse(fs.readFileSync(path.join(out, 'search-index.json'), 'utf8'));
+  site = { out, json, elasticlunr: elasticlunr.Index.load(json), search: readSearchIndex(out) };
+  return site;
+}
+
+/* elasticlunr prints a warning for options naming unknown fields; keep the output quiet */
+function quiet(fn) {
+  const warn = console.warn;
+  console.warn = () => {};
+  try { return fn(); } finally { console.warn = warn; }
+}
+
+function assertIdentical(ours, theirs, label) {
+  assert.deepEqual(ours.map((r) => r.ref), theirs.map((r) => r.ref), `${label}: refs or their order differ`);
+  for (let i = 0; i < ours.length; i++) {
+    assert.ok(Object.is(ours[i].score, theirs[i].score), `${label}: ${ours[i].ref} scores ${ours[i].score}, elasticlunr ${theirs[i].score}`);
+  }
+}
+
+function variants(fields) {
+  return [
+    { fields, bool: 'OR', expand: true },
+    { fields, bool: 'OR', expand: false },
+    { fields, bool: 'AND', expand: true },
+    { fields, bool: 'AND' },
+    { fields: { title: { boost: 2, expand: true }, body: { boost: 1, bool: 'AND' } }, expand: false },
+    { fields: { summary: { boost: 0 }, tags: { boost: 5 } }, bool: 'OR', expand: true },
+    { fields: { title: { boost: 1 }, nosuchfield: { boost: 9 } } },
+    { bool: 'OR', expand: true },
+    {},
+    undefined,
+  ];
+}
+
+test('the generated catalogue has what the checks need', () => {
+  const { search, json } = theSite();
+  const { meta } = search;
+  assert.equal(meta.version, 1);
+  assert.equal(meta.docCount, MODULES + TIES.length + 1);
+  assert.equal(meta.docCount, json.documentStore.length);
+  assert.deepEqual(meta.fields, json.fields);
+  assert.deepEqual(meta.intRefs.map((p) => p[1]).sort(), ['0', '10', '2048', '4294967294', '9']);
+  assert.ok(meta.shards.length >= 5, `several term shards: ${meta.shards.length}`);
+  assert.ok(QUERIES.length >= 50, `${QUERIES.length} queries`);
+});
+
+test('search-index/ holds the same index as search-index.json', () => {
+  const { search, json } = theSite();
+  const { meta, load } = search;
+  const refs = Object.keys(search.modules).sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1));
+  /* documents numbered in the byte order of their refs */
+  for (const [slug, m] of Object.entries(search.modules)) assert.equal(refs[m.doc], slug);
+  for (const field of meta.fields) {
+    for (const [ref, info] of Object.entries(json.documentStore.docInfo)) {
+      assert.equal(meta.lengths[field][search.modules[ref].doc], info[field], `length of ${field} in ${ref}`);
+    }
+  }
+  /* every shard's terms, in index order, each after the previous shard's */
+  const fromShards = new Map(); /* field -> Map term -> [[ref, tf]] */
+  for (const field of meta.fields) fromShards.set(field, new Map());
+  let previous = null;
+  meta.shards.forEach((first, k) => {
+    const entries = load(`terms/${k}.json`);
+    assert.ok(entries.length > 0, `shard ${k} is not empty`);
+    assert.equal(entries[0][0], first, `shard ${k} starts with its first term`);
+    for (const [term, postings] of entries) {
+      if (previous !== null) assert.ok(client.compareTerms(previous, term) < 0, `${previous} before ${term}`);
+      previous = term;
+      for (const [field, flat] of Object.entries(postings)) {
+        const list = [];
+        let doc = 0;
+        for (let i = 0; i < flat.length; i += 2) {
+          doc += flat[i];
+          list.push([refs[doc], Math.sqrt(flat[i + 1])]);
+        }
+        fromShards.get(field).set(term, list);
+      }
+    }
+  });
+  /* every term elasticlunr.js can reach in the tries (walked by UTF-16 code unit) */
+  for (const field of meta.fields) {
+    const reachable = new Map();
+    const walk = (prefix, node) => {
+      if (node.df > 0) {
+        const docs = node.docs;
+        const list = Object.keys(docs).sort((a, b) => search.modules[a].doc - search.modules[b].doc).map((r) => [r, docs[r].tf]);
+        assert.equal(list.length, node.df, `df of ${field}:${prefix}`);
+        reachable.set(prefix, list);
+      }
+      for (const key of Object.keys(node)) {
+        if (key !== 'docs' && key !== 'df' && key.length === 1) walk(prefix + key, node[key]);
+      }
+    };
+    walk('', json.index[field].root);
+    const shardTerms = fromShards.get(field);
+    assert.deepEqual([...shardTerms.keys()].sort(), [...reachable.keys()].sort(), `${field}: the same terms`);
+    for (const [term, list] of reachable) assert.deepEqual(shardTerms.get(term), list, `${field}:${term}`);
+  }
+});
+
+test('same results as elasticlunr.js, option by option (sharded, from the shard files)', async () => {
+  const { search, elasticlunr: theirs } = theSite();
+  let checked = 0;
+  let withResults = 0;
+  for (const options of variants(search.fields)) {
+    for (const q of QUERIES) {
+      const expected = quiet(() => theirs.search(q, options));
+      const got = await quiet(() => search.sharded().search(q, options));
+      assertIdentical(got, expected, `${JSON.stringify(q)} with ${JSON.stringify(options)}`);
+      checked += 1;
+      if (expected.length) withResults += 1;
+    }
+  }
+  assert.ok(checked >= 500, `${checked} checks`);
+  assert.ok(withResults >= checked * 0.6, `only ${withResults} of ${checked} found anything`);
+});
+
+test('one ShardedIndex answers query after query with shards loaded by earlier ones', async () => {
+  const { search, elasticlunr: theirs } = theSite();
+  const options = { fields: search.fields, bool: 'OR', expand: true };
+  const index = search.sharded();
+  for (const q of QUERIES.concat(QUERIES.slice().reverse())) {
+    assertIdentical(await index.search(q, options), theirs.search(q, options), JSON.stringify(q));
+  }
+  /* each shard was read once */
+  const terms = index.reads.filter((p) => p.startsWith('terms/'));
+  assert.equal(new Set(terms).size, terms.length);
+});
+
+test('ties: array-index refs first (ascending), then the others in byte order', async () => {
+  const { search, elasticlunr: theirs } = theSite();
+  const options = { fields: search.fields, bool: 'OR', expand: false };
+  /* the first word of the title of module-000007 and its copies */
+  const title = search.modules['2048'].title.split(' ')[0];
+  const expected = theirs.search(title, options);
+  const got = await search.sharded().search(title, options);
+  assertIdentical(got, expected, title);
+  const tied = got.filter((r) => TIES.includes(r.ref));
+  assert.equal(tied.length, TIES.length);
+  const score = got.find((r) => r.ref === '2048').score;
+  const same = tied.filter((r) => r.score === score).map((r) => r.ref);
+  /* array indexes first, ascending; then "01" and "4294967295" (no array indexes) in
+     byte order, the order of the postings */
+  assert.deepEqual(same, ['0', '9', '10', '2048', '4294967294', '01', '4294967295']);
+});
+
+/* The search page's options: whole words, plus the last word as a prefix once its term
+   has PREFIX_MIN characters. elasticlunr has no such option: the sharded index is held to
+   the monolithic client (itself held to elasticlunr.js by search.test.js), and to
+   elasticlunr's `expand` where the two mean the same. */
+test('the page\'s prefixLast: sharded equals monolithic, and elasticlunr where they agree', async () => {
+  const { search, json, elasticlunr: theirs } = theSite();
+  const mono = client.Index.load(json);
+  const page = { fields: search.fields, bool: 'OR', expand: false, prefixLast: true };
+  const andPage = { fields: search.fields, bool: 'AND', expand: false, prefixLast: true };
+  const extra = ['sate', 'satellite ima', 'coral pla', 'image cl', 'image c', 'yolov -', 'sat,', 'segm the', 'tens flo'];
+  for (const options of [page, andPage]) {
+    for (const q of QUERIES.concat(extra)) {
+      assertIdentical(await search.sharded().search(q, options), mono.search(q, options), `${JSON.stringify(q)} with ${JSON.stringify(options)}`);
+    }
+  }
+  const expandAll = { fields: search.fields, bool: 'OR', expand: true };
+  const exact = { fields: search.fields, bool: 'OR', expand: false };
+  for (const q of ['sat', 'sate', 'classif', 'seg', 'Plant', 'images', 'tens', 'modul']) {
+    assertIdentical(await search.sharded().search(q, page), theirs.search(q, expandAll), `${q}: one word of 3+ characters is expanded`);
+  }
+  for (const q of ['i', 'im', 'y', 'c++', '0', '00', 'cl']) {
+    assertIdentical(await search.sharded().search(q, page), theirs.search(q, exact), `${q}: a term shorter than ${client.PREFIX_MIN} is not expanded`);
+  }
+  assert.ok((await search.sharded().search('sate', page)).length > 0, '"sate" finds "satellite"');
+});
+
+test('a query reads only the shards its terms need', async () => {
+  const { search } = theSite();
+  const page = { fields: search.fields, bool: 'OR', expand: false, prefixLast: true };
+  const shardReads = async (q) => {
+    const index = search.sharded();
+    await index.hits(q, page);
+    return index.reads.filter((p) => p.startsWith('terms/')).length;
+  };
+  assert.ok(await shardReads('satellite') <= 2, 'one word: the shards of the terms starting with its stem');
+  assert.equal(await shardReads('satellite the'), 1, 'one word matched whole: one shard');
+  assert.ok(await shardReads('image classification') <= 3);
+  assert.ok(await shardReads('c') <= 1, 'a single letter is matched whole');
+  assert.equal(await shardReads('the of and'), 0, 'stop words need nothing');
+  assert.equal(await shardReads('😀'), 0, 'a term outside the BMP needs nothing');
+  const index = search.sharded();
+  assert.equal(index.shardsFor('satellite image', page).length, index.missing('satellite image', page).length);
+  /* no result data is read to score */
+  await index.hits('satellite image', page);
+  assert.deepEqual(index.reads.filter((p) => !p.startsWith('terms/')), []);
+});
