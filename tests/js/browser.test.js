@@ -10,12 +10,15 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { buildSite, ROOT, FIXTURES } = require('./lib/site');
 const { serve } = require('./lib/server');
+const { readSearchIndex } = require('./lib/searchindex');
 const { CHROMIUM, haveChromium, inCi, launch, openPage } = require('./lib/browser');
 const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
 
 const HOSTILE_TITLE = '<img src=x onerror="window.__xss=1">Hostile title';
 const HOSTILE_SLUG = 'xss-title';
 const TIMEOUT = 90000;
+/* The search page shows this many results, then "Show 20 more modules". */
+const PAGE_SIZE = 20;
 
 /* The test server itself (no browser needed): content types, index.html, and no way out
    of its root. */
@@ -84,17 +87,17 @@ function browserTests() {
   let server = null;
   let browser = null;
   let data = null;
+  let search = null;
   let index = null;
   let options = null;
   const open = [];
 
   test.before(async () => {
     site = buildSite();
-    data = JSON.parse(fs.readFileSync(path.join(site.dir, 'search-data.json'), 'utf8'));
+    search = readSearchIndex(site.dir);
+    data = { modules: search.modules };
     index = client.Index.load(fs.readFileSync(path.join(site.dir, 'search-index.json'), 'utf8'));
-    const fields = {};
-    for (const [field, boost] of Object.entries(data.boosts)) fields[field] = { boost };
-    options = { fields, bool: 'OR', expand: false };
+    options = { fields: search.fields, bool: 'OR', expand: false };
     server = await serve(site.dir);
     browser = await launch();
   });
@@ -201,9 +204,9 @@ function browserTests() {
     const count = await settled(page, 'satellite imagery');
     const titles = await resultTitles(page);
     assert.ok(count >= 2, `several results, got ${JSON.stringify(titles)}`);
-    assert.equal(titles.length, count, 'the status line counts the results shown');
+    assert.equal(titles.length, Math.min(count, PAGE_SIZE), 'the status line counts the results');
     assert.equal(titles[0], 'Upscale multispectral satellites images');
-    assert.deepEqual(await resultRefs(page), engineRefs('satellite imagery', true), 'the results are the engine\'s, in its order');
+    assert.deepEqual(await resultRefs(page), engineRefs('satellite imagery', true).slice(0, PAGE_SIZE), 'the results are the engine\'s, in its order');
     assert.equal(new URL(page.url()).searchParams.get('q'), 'satellite imagery', 'the query is in the URL');
   });
 
@@ -224,7 +227,7 @@ function browserTests() {
     assert.ok(count > whole.length, `"yolo" as a prefix finds more than the ${whole.length} modules with the word (yolov8 ...)`);
     const refs = await resultRefs(page);
     assert.ok(refs.includes('yolov8-api'), 'the YoloV8 module is found');
-    assert.deepEqual(refs, engineRefs('yolo', true));
+    assert.deepEqual(refs, engineRefs('yolo', true).slice(0, PAGE_SIZE));
   });
 
   browserTest('a category facet narrows the results to its count', async (page) => {
@@ -244,7 +247,7 @@ function browserTests() {
       className: a.className,
       badge: a.querySelector('.cat-badge').textContent.replace(/^Category: /, ''),
     })));
-    assert.equal(cards.length, facet.count, 'as many results shown as the facet said');
+    assert.equal(cards.length, Math.min(facet.count, PAGE_SIZE), 'as many results shown as the facet said');
     for (const card of cards) {
       assert.ok(card.className.split(' ').includes('cat-' + facet.value), `${card.className} is in ${facet.value}`);
       assert.equal(card.badge, facet.label);
@@ -271,9 +274,9 @@ function browserTests() {
       const count = await settled(page, 'audio');
       assert.equal(await page.inputValue('#search-input'), 'audio');
       const titles = await resultTitles(page);
-      assert.equal(titles.length, count);
+      assert.equal(titles.length, Math.min(count, PAGE_SIZE));
       assert.ok(count >= 3, `several audio modules, got ${JSON.stringify(titles)}`);
-      assert.deepEqual(await resultRefs(page), engineRefs('audio', true));
+      assert.deepEqual(await resultRefs(page), engineRefs('audio', true).slice(0, PAGE_SIZE));
       assert.equal(await page.evaluate(() => document.activeElement === document.getElementById('search-input')), false,
         'nothing was typed or focused');
       assert.equal(await page.locator('main .notice', { hasText: 'Search needs JavaScript' }).count(), 0,
@@ -287,6 +290,127 @@ function browserTests() {
     } finally {
       await context.close();
     }
+  });
+
+  /* ---- what the page fetches: search-index/, a few files per query */
+
+  /* The site's search files the page requests, in order, as paths under the root. */
+  function searchRequests(page) {
+    const seen = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin === new URL(server.url).origin && /\.json$/.test(url.pathname)) seen.push(url.pathname.slice(1));
+    });
+    return seen;
+  }
+
+  const pageOptions = () => Object.assign({}, options, { prefixLast: true });
+
+  browserTest('the page reads search-index/: meta.json on focus, then a few shards and result chunks per query', async (page) => {
+    const seen = searchRequests(page);
+    await page.goto('search/index.html');
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(seen, [], 'nothing is fetched before the box gets focus');
+
+    await page.click('#search-input');
+    await page.waitForFunction(() => /in the catalogue/.test((document.getElementById('search-status') || {}).textContent || ''));
+    const total = Object.keys(data.modules).length;
+    assert.equal(await page.textContent(STATUS), `${total} modules in the catalogue: type to search, or pick a filter.`);
+    assert.equal(await page.$$eval(RESULT_LINKS, (as) => as.length), 0, 'the bare page lists nothing');
+    assert.ok((await categoryFacets(page)).reduce((n, f) => n + f.count, 0) === total, 'the facets count every module');
+    assert.deepEqual(seen, ['search-index/meta.json'], 'focus fetches meta.json only');
+
+    await typeQuery(page, 'satellite');
+    const count = await settled(page, 'satellite');
+    assert.deepEqual(await resultRefs(page), engineRefs('satellite', true).slice(0, PAGE_SIZE));
+    const shards = seen.filter((p) => p.startsWith('search-index/terms/'));
+    const chunks = seen.filter((p) => p.startsWith('search-index/docs/'));
+    const sharded = search.sharded();
+    const needed = sharded.shardsFor('satellite', pageOptions()).map((k) => `search-index/terms/${k}.json`);
+    for (const p of needed) assert.ok(shards.includes(p), `${p} was fetched`);
+    assert.ok(shards.length <= 6, `a few shards for the keys typed: ${shards.join(' ')}`);
+    assert.equal(new Set(shards).size, shards.length, 'no shard fetched twice');
+    assert.ok(chunks.length >= 1 && chunks.length <= Math.min(count, PAGE_SIZE), `result data for the results shown only: ${chunks.join(' ')}`);
+    for (const p of seen) {
+      assert.ok(p.startsWith('search-index/'), `${p}: the page reads search-index/ only`);
+    }
+    assert.ok(!seen.includes('search-index/sort.json'), 'relevance needs no sort keys');
+    assert.ok(!seen.some((p) => /search-index\.json$|search-data\.json$/.test(p)), 'never the monolithic index');
+
+    // a query whose shards are loaded runs on the key, without fetching shards
+    const before = seen.filter((p) => p.startsWith('search-index/terms/')).length;
+    await typeQuery(page, 'satellites');
+    await settled(page, 'satellites');
+    assert.equal(seen.filter((p) => p.startsWith('search-index/terms/')).length, before, '"satellites" has the stem of "satellite"');
+
+    // sorting by date fetches sort.json once
+    await page.selectOption('#search-sort', 'newest');
+    await settled(page, 'satellites');
+    const dates = await page.$$eval('#search-results .search-list time', (ts) => ts.map((t) => t.getAttribute('datetime')));
+    assert.deepEqual(dates, dates.slice().sort().reverse(), 'newest first');
+    assert.equal(seen.filter((p) => p === 'search-index/sort.json').length, 1);
+  });
+
+  browserTest('twenty results, then "Show N more modules" fetches the next ones\' data', async (page) => {
+    const seen = searchRequests(page);
+    const expected = engineRefs('image', true);
+    assert.ok(expected.length > PAGE_SIZE && expected.length <= 2 * PAGE_SIZE, `"image" finds ${expected.length} modules`);
+    await page.goto('search/index.html?q=image');
+    assert.equal(await settled(page, 'image'), expected.length);
+    assert.deepEqual(await resultRefs(page), expected.slice(0, PAGE_SIZE));
+    const more = page.locator('#search-results button.search-more');
+    assert.equal((await more.textContent()).trim(), `Show ${expected.length - PAGE_SIZE} more modules`);
+    const chunksBefore = seen.filter((p) => p.startsWith('search-index/docs/')).length;
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results a.search-result-link').length === n, expected.length);
+    assert.deepEqual(await resultRefs(page), expected);
+    assert.equal(await more.isHidden(), true);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+    assert.equal(focused, `../modules/${expected[PAGE_SIZE]}/index.html`, 'focus moves to the first new result');
+    assert.ok(seen.filter((p) => p.startsWith('search-index/docs/')).length >= chunksBefore, 'more result data when needed');
+  });
+
+  browserTest('a slow answer to an earlier query never replaces a later query\'s results', async (page) => {
+    const sharded = search.sharded();
+    const slow = new Set(sharded.shardsFor('satellite', pageOptions()).map((k) => `/search-index/terms/${k}.json`));
+    const fast = sharded.shardsFor('audio', pageOptions()).map((k) => `/search-index/terms/${k}.json`);
+    assert.ok(fast.every((p) => !slow.has(p)), 'the two queries need different shards');
+    let delayed = 0;
+    await page.route('**/search-index/terms/*.json', async (route) => {
+      if (slow.has(new URL(route.request().url()).pathname)) {
+        delayed += 1;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+      await route.continue();
+    });
+    await page.goto('search/index.html');
+    await page.click('#search-input');
+    await page.waitForFunction(() => /in the catalogue/.test((document.getElementById('search-status') || {}).textContent || ''));
+    await page.fill('#search-input', 'satellite');
+    await page.waitForTimeout(20);
+    await page.fill('#search-input', 'audio');
+    await settled(page, 'audio');
+    const shownFirst = await resultRefs(page);
+    assert.deepEqual(shownFirst, engineRefs('audio', true).slice(0, PAGE_SIZE));
+    assert.ok(delayed > 0, 'the first query\'s shards were asked for (and held back)');
+    await page.waitForTimeout(2000); /* the held-back answers arrive */
+    assert.match(await page.textContent(STATUS), /“audio”/);
+    assert.deepEqual(await resultRefs(page), shownFirst, 'still the results of "audio"');
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'audio');
+  });
+
+  browserTest('filters without a query list the modules newest first', async (page) => {
+    const seen = searchRequests(page);
+    const hostile = data.modules[HOSTILE_SLUG];
+    const category = hostile.category;
+    const expected = Object.entries(data.modules).filter(([, m]) => m.category === category)
+      .sort(([, a], [, b]) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0)).map(([slug]) => slug);
+    await page.goto(`search/index.html?category=${category}`);
+    assert.equal(await settled(page, '', true), expected.length);
+    const dates = await page.$$eval('#search-results .search-list time', (ts) => ts.map((t) => t.getAttribute('datetime')));
+    assert.deepEqual(dates, expected.slice(0, PAGE_SIZE).map((slug) => data.modules[slug].created));
+    assert.ok(seen.includes('search-index/sort.json'));
+    assert.ok(!seen.some((p) => p.startsWith('search-index/terms/')), 'no query, no shard');
   });
 
   browserTest('the back button restores the query and the facets', async (page) => {

@@ -25,6 +25,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { buildSite, ROOT, fixtureFiles } = require('./lib/site');
 const { serve, netlifyHeaders } = require('./lib/server');
+const { readSearchIndex } = require('./lib/searchindex');
 const { CHROMIUM, haveChromium, inCi, launch, openPage, violations } = require('./lib/browser');
 
 const XSS_FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'xss');
@@ -381,7 +382,7 @@ function browserTests() {
 
   test.before(async () => {
     const built = theSite();
-    data = JSON.parse(fs.readFileSync(path.join(built.dir, 'search-data.json'), 'utf8'));
+    data = { modules: readSearchIndex(built.dir).modules };
     server = await serve(built.dir);
     cspServer = await serve(built.dir, { headers: HEADERS });
     browser = await launch();
