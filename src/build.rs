@@ -106,29 +106,7 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
         .modules
         .par_iter()
         .map(|m| {
-            // Module pages put the description under their own h2 ("Description").
-            let r = md.render(&m.body, Trust::Contributor, 3);
-            let mut diags = Vec::new();
-            if !r.bad_links.is_empty() || !r.removed_links.is_empty() {
-                // Re-read for positions: only for files that have something to report.
-                let text = std::fs::read_to_string(root.join(&m.path)).unwrap_or_default();
-                let file = SourceFile::new(m.path.clone(), text);
-                for (range, msg) in &r.bad_links {
-                    let span = m.body_offset + range.start..m.body_offset + range.end;
-                    diags.push(
-                        file.error("bad-link", span, msg.clone())
-                            .with_label("this link would be broken on the site")
-                            .with_help("use an absolute https:// URL, or `../<slug>/index.html` for another module"),
-                    );
-                }
-                for (range, msg) in &r.removed_links {
-                    let span = m.body_offset + range.start..m.body_offset + range.end;
-                    diags.push(
-                        file.warning("removed-link", span, msg.clone())
-                            .with_label("only http(s) and mailto links are kept"),
-                    );
-                }
-            }
+            let (r, diags) = render_module(&md, m, root);
             (m.slug.clone(), r, diags)
         })
         .collect();
@@ -144,6 +122,31 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
     (RenderedContent { modules, categories, pages }, diags)
 }
 
+/// One module's description, with its link problems as diagnostics.
+pub(crate) fn render_module(md: &Markdown, m: &crate::module::Module, root: &Path) -> (markdown::Rendered, Vec<Diagnostic>) {
+    // Module pages put the description under their own h2 ("Description").
+    let r = md.render(&m.body, Trust::Contributor, 3);
+    let mut diags = Vec::new();
+    if !r.bad_links.is_empty() || !r.removed_links.is_empty() {
+        // Re-read for positions: only for files that have something to report.
+        let text = std::fs::read_to_string(root.join(&m.path)).unwrap_or_default();
+        let file = SourceFile::new(m.path.clone(), text);
+        for (range, msg) in &r.bad_links {
+            let span = m.body_offset + range.start..m.body_offset + range.end;
+            diags.push(
+                file.error("bad-link", span, msg.clone())
+                    .with_label("this link would be broken on the site")
+                    .with_help("use an absolute https:// URL, or `../<slug>/index.html` for another module"),
+            );
+        }
+        for (range, msg) in &r.removed_links {
+            let span = m.body_offset + range.start..m.body_offset + range.end;
+            diags.push(file.warning("removed-link", span, msg.clone()).with_label("only http(s) and mailto links are kept"));
+        }
+    }
+    (r, diags)
+}
+
 /// Validates everything a build would read. Content problems come back as diagnostics;
 /// only I/O and usage failures are errors.
 pub fn check(root: &Path) -> Result<Diagnostics> {
@@ -152,6 +155,22 @@ pub fn check(root: &Path) -> Result<Diagnostics> {
 
 /// Builds the site into the output directory, replacing it only on success.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_keeping(opts).map(|(report, _)| report)
+}
+
+/// What a build knows once it is done, kept by `serve` to update the site for an edit
+/// without building it all again (see `session.rs`).
+pub(crate) struct Built {
+    pub site: Site,
+    pub content: RenderedContent,
+    pub tera: tera::Tera,
+    pub assets: BTreeMap<String, String>,
+    pub index: search::SearchIndex,
+    pub layout: search::ShardLayout,
+    pub output: PathBuf,
+}
+
+pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     let start = Instant::now();
     let root = &opts.root;
     let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
@@ -174,14 +193,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // Every file goes to the staging directory as soon as it is rendered; on any error
     // the staging directory is dropped and the output stays as it was.
     let staging = write::Staging::new(&output)?;
-    render_site(&site, &tera, &content, &assets.map, &staging, &t)?;
+    let (index, layout) = render_site(&site, &tera, &content, &assets.map, &staging, &t)?;
     for f in assets.files {
         staging.put(f)?;
     }
     let files = staging.files();
     t.time("swap", || staging.commit())?;
     t.print();
-    Ok(BuildReport { output, modules: site.modules.len(), files, warnings: diagnostics, millis: start.elapsed().as_millis() })
+    let report = BuildReport {
+        output: output.clone(),
+        modules: site.modules.len(),
+        files,
+        warnings: diagnostics,
+        millis: start.elapsed().as_millis(),
+    };
+    Ok((report, Built { site, content, tera, assets: assets.map, index, layout, output }))
 }
 
 /// Every output file but the theme's static assets, written to `staging`. Pages and the
@@ -193,7 +219,7 @@ fn render_site(
     assets: &BTreeMap<String, String>,
     staging: &write::Staging,
     t: &Timings,
-) -> Result<()> {
+) -> Result<(search::SearchIndex, search::ShardLayout)> {
     let renderer = Renderer::new(site, tera, content, assets);
     let emit = |f: OutputFile| staging.put(f);
     let (pages, (index, rest)) = rayon::join(
@@ -218,14 +244,23 @@ fn render_site(
             )
         },
     );
-    pages.and(index).and(rest)
+    pages.and(rest)?;
+    index
 }
 
-fn write_search_index(site: &Site, rendered: &BTreeMap<String, markdown::Rendered>, staging: &write::Staging) -> Result<()> {
+fn write_search_index(
+    site: &Site,
+    rendered: &BTreeMap<String, markdown::Rendered>,
+    staging: &write::Staging,
+) -> Result<(search::SearchIndex, search::ShardLayout)> {
     let index = search::SearchIndex::build(search::documents(site, rendered));
     let (json, shards) = rayon::join(
         || staging.put_with("search-index.json", |w| index.write_elasticlunr_json(w)),
-        || index.shard_files(site).into_iter().try_for_each(|f| staging.put(f)),
+        || {
+            let (files, layout) = index.shard_files(site);
+            files.into_iter().try_for_each(|f| staging.put(f)).map(|()| layout)
+        },
     );
-    json.and(shards)
+    json?;
+    Ok((index, shards?))
 }

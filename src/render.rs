@@ -14,7 +14,7 @@ use tera::{Context, Tera};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::module::{Kind, Links, Module};
-use crate::site::Site;
+use crate::site::{Category, Site, TagGroup};
 
 /// Templates every theme must have.
 pub const TEMPLATES: &[&str] = &[
@@ -413,12 +413,14 @@ impl<'a> Renderer<'a> {
         title: &str,
         description: &str,
         extra: impl Fn(&mut Context) + Sync,
+        only: Option<&[usize]>,
         emit: &Emit<'_>,
     ) -> Result<()> {
         let size = self.site.settings.page_size.max(1);
         let total = modules.len().div_ceil(size).max(1);
         (1..=total)
             .into_par_iter()
+            .filter(|n| only.is_none_or(|o| o.contains(n)))
             .try_for_each(|n| {
                 let path = list_url(base, n);
                 let chunk = modules.chunks(size).nth(n - 1).unwrap_or(&[]);
@@ -452,26 +454,69 @@ impl<'a> Renderer<'a> {
             })
     }
 
+    /// The home page and its later pages (`only`: just these page numbers).
+    fn home_pages(&self, only: Option<&[usize]>, emit: &Emit<'_>) -> Result<()> {
+        let site = self.site;
+        let all: Vec<&Module> = site.modules.iter().collect();
+        let newest: Vec<Card> = site.newest().into_iter().take(NEWEST_COUNT).map(|m| self.card(m)).collect();
+        let extra = |ctx: &mut Context| {
+            ctx.insert("categories", &self.nav_categories);
+            ctx.insert("newest", &newest);
+            ctx.insert("module_count", &site.modules.len());
+        };
+        self.paginated("", "index.html", &all, &site.settings.title, &site.settings.description, extra, only, emit)
+    }
+
+    fn category_pages(&self, c: &Category, only: Option<&[usize]>, emit: &Emit<'_>) -> Result<()> {
+        let modules = self.site.modules_in(&c.slug);
+        let content = self.content.categories.get(&c.slug).map_or("", String::as_str);
+        let count = self.counts.get(c.slug.as_str()).copied().unwrap_or(0);
+        let icon = c.icon.as_deref().unwrap_or("default");
+        let icon_url = icon_url(self.assets, c.icon.as_deref());
+        let extra = |ctx: &mut Context| {
+            ctx.insert(
+                "category",
+                &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "icon_url": icon_url, "count": count}),
+            );
+        };
+        self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, extra, only, emit)
+    }
+
+    fn tag_pages(&self, g: &TagGroup, only: Option<&[usize]>, emit: &Emit<'_>) -> Result<()> {
+        let title = format!("Tag: {}", g.tag.name);
+        let description = format!("Modules tagged {}", g.tag.name);
+        let extra = |ctx: &mut Context| {
+            ctx.insert("tag", &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}));
+        };
+        self.paginated(&format!("tags/{}/", g.tag.slug), "tag.html", &g.modules, &title, &description, extra, only, emit)
+    }
+
+    /// The pages that show module `slug` (after an edit that kept its slug, category and
+    /// tags): its own page, the list pages holding its card, and the home page's first
+    /// page (its newest modules).
+    pub fn pages_of(&self, slug: &str, emit: &Emit<'_>) -> Result<()> {
+        let site = self.site;
+        let size = site.settings.page_size.max(1);
+        let Some(at) = site.modules.iter().position(|m| m.slug == slug) else { return Ok(()) };
+        let m = &site.modules[at];
+        emit(self.module_page(m)?)?;
+        let page_of = |list: &[&Module]| list.iter().position(|x| x.slug == slug).map_or(1, |i| i / size + 1);
+        self.home_pages(Some(&[1, at / size + 1]), emit)?;
+        if let Some(c) = site.category(&m.category) {
+            let n = page_of(&site.modules_in(&c.slug));
+            self.category_pages(c, Some(&[n]), emit)?;
+        }
+        for g in site.tags().iter().filter(|g| m.tags.iter().any(|t| t.slug == g.tag.slug)) {
+            self.tag_pages(g, Some(&[page_of(&g.modules)]), emit)?;
+        }
+        Ok(())
+    }
+
     /// Every HTML page of the site.
     pub fn all_pages(&self, emit: &Emit<'_>) -> Result<()> {
         let site = self.site;
 
-        // Home
-        let all: Vec<&Module> = site.modules.iter().collect();
-        let newest: Vec<Card> = site.newest().into_iter().take(NEWEST_COUNT).map(|m| self.card(m)).collect();
-        self.paginated(
-            "",
-            "index.html",
-            &all,
-            &site.settings.title,
-            &site.settings.description,
-            |ctx| {
-                ctx.insert("categories", &self.nav_categories);
-                ctx.insert("newest", &newest);
-                ctx.insert("module_count", &site.modules.len());
-            },
-            emit,
-        )?;
+        self.home_pages(None, emit)?;
 
         // Modules
         site.modules.par_iter().try_for_each(|m| emit(self.module_page(m)?))?;
@@ -482,17 +527,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("categories", &self.nav_categories);
         emit(self.render("categories.html", &ctx, path)?)?;
         for c in &site.categories {
-            let modules = site.modules_in(&c.slug);
-            let content = self.content.categories.get(&c.slug).map_or("", String::as_str);
-            let count = self.counts.get(c.slug.as_str()).copied().unwrap_or(0);
-            let icon = c.icon.as_deref().unwrap_or("default");
-            let icon_url = icon_url(self.assets, c.icon.as_deref());
-            self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, |ctx| {
-                ctx.insert(
-                    "category",
-                    &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "icon_url": icon_url, "count": count}),
-                );
-            }, emit)?;
+            self.category_pages(c, None, emit)?;
         }
 
         // Tags
@@ -518,16 +553,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.common(&path, "Tags", "Every tag of the catalogue, with how many modules carry it");
         ctx.insert("tags", &tag_list);
         emit(self.render("tags.html", &ctx, path)?)?;
-        groups.par_iter().try_for_each(|g| {
-                let title = format!("Tag: {}", g.tag.name);
-                let description = format!("Modules tagged {}", g.tag.name);
-                self.paginated(&format!("tags/{}/", g.tag.slug), "tag.html", &g.modules, &title, &description, |ctx| {
-                    ctx.insert(
-                        "tag",
-                        &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}),
-                    );
-                }, emit)
-        })?;
+        groups.par_iter().try_for_each(|g| self.tag_pages(g, None, emit))?;
 
         // Content pages
         for p in &site.pages {

@@ -19,6 +19,7 @@ use elasticlunr::pipeline::Pipeline;
 use rayon::prelude::*;
 
 use crate::markdown::Rendered;
+use crate::module::Module;
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -54,19 +55,20 @@ pub struct SearchIndex {
 /// The search documents of a site: title, tags, summary, the category's title and the
 /// description's plain text.
 pub fn documents(site: &Site, rendered: &BTreeMap<String, Rendered>) -> Vec<Document> {
-    site.modules
-        .iter()
-        .map(|m| Document {
-            slug: m.slug.clone(),
-            fields: [
-                m.title.clone(),
-                m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
-                m.summary.clone(),
-                site.category(&m.category).map_or_else(|| m.category.clone(), |c| c.title.clone()),
-                rendered.get(&m.slug).map_or_else(String::new, |r| r.plain.clone()),
-            ],
-        })
-        .collect()
+    site.modules.iter().map(|m| document(site, m, rendered.get(&m.slug))).collect()
+}
+
+pub fn document(site: &Site, m: &Module, rendered: Option<&Rendered>) -> Document {
+    Document {
+        slug: m.slug.clone(),
+        fields: [
+            m.title.clone(),
+            m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
+            m.summary.clone(),
+            site.category(&m.category).map_or_else(|| m.category.clone(), |c| c.title.clone()),
+            rendered.map_or_else(String::new, |r| r.plain.clone()),
+        ],
+    }
 }
 
 /// A document after tokenising: per field, its length and its terms with their counts.
@@ -157,31 +159,160 @@ impl SearchIndex {
         out
     }
 
-    /// The files of `search-index/`: meta, term shards, per-module result data, sort keys.
-    pub fn shard_files(&self, site: &Site) -> Vec<OutputFile> {
-        let mut files = self.term_shards();
-        let first_terms: Vec<String> = files.iter().map(|(first, _)| first.clone()).collect();
-        let mut out: Vec<OutputFile> = files
-            .drain(..)
-            .enumerate()
-            .map(|(k, (_, bytes))| OutputFile { path: format!("search-index/terms/{k}.json"), bytes })
+    /// The files of `search-index/`: meta, term shards, per-module result data, sort
+    /// keys; and the shards' layout, for [`Self::updated_files`].
+    pub fn shard_files(&self, site: &Site) -> (Vec<OutputFile>, ShardLayout) {
+        // Terms outside the BMP are unreachable in elasticlunr.js (it walks by UTF-16 unit).
+        let mut terms: Vec<String> = self
+            .fields
+            .iter()
+            .flat_map(|f| f.iter().map(|(t, _)| t))
+            .filter(|t| t.chars().all(|c| (c as u32) < 0x10000))
+            .cloned()
             .collect();
+        terms.par_sort_unstable_by(|a, b| index_order(a, b));
+        terms.dedup();
+        let entries: Vec<String> = terms.par_iter().map(|t| self.entry(t)).collect();
+        let mut firsts = Vec::new();
+        let mut out = Vec::new();
+        let mut current: Vec<u8> = Vec::new();
+        for (term, entry) in terms.iter().zip(entries) {
+            if current.is_empty() {
+                firsts.push(term.clone());
+                current.push(b'[');
+            } else {
+                current.push(b',');
+            }
+            current.extend_from_slice(entry.as_bytes());
+            if current.len() >= SHARD_BYTES {
+                current.push(b']');
+                out.push(OutputFile { path: format!("search-index/terms/{}.json", out.len()), bytes: std::mem::take(&mut current) });
+            }
+        }
+        if !current.is_empty() {
+            current.push(b']');
+            out.push(OutputFile { path: format!("search-index/terms/{}.json", out.len()), bytes: current });
+        }
+        let layout = ShardLayout { terms, firsts };
+        let modules = self.modules(site);
+        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout.firsts) });
+        for k in 0..modules.len().div_ceil(DOC_CHUNK) {
+            out.push(docs_chunk(&modules, k));
+        }
+        out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
+        (out, layout)
+    }
 
-        let by_slug: HashMap<&str, &crate::module::Module> = site.modules.iter().map(|m| (m.slug.as_str(), m)).collect();
-        let modules: Vec<&crate::module::Module> = self.refs.iter().map(|r| by_slug[r.as_str()]).collect();
-        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &first_terms) });
-        for (k, chunk) in modules.chunks(DOC_CHUNK).enumerate() {
-            let rows: Vec<(&str, &str, &str, String)> = chunk
-                .iter()
-                .map(|m| (m.slug.as_str(), m.title.as_str(), m.summary.as_str(), m.created.to_string()))
-                .collect();
-            out.push(OutputFile { path: format!("search-index/docs/{k}.json"), bytes: json(&rows).into_bytes() });
+    /// The modules in document order.
+    fn modules<'s>(&self, site: &'s Site) -> Vec<&'s Module> {
+        let by_slug: HashMap<&str, &Module> = site.modules.iter().map(|m| (m.slug.as_str(), m)).collect();
+        self.refs.iter().filter_map(|r| by_slug.get(r.as_str()).copied()).collect()
+    }
+
+    fn postings(&self, field: usize, term: &str) -> Option<&[(u32, u32)]> {
+        let terms = &self.fields[field];
+        terms.binary_search_by(|(t, _)| t.as_str().cmp(term)).ok().map(|i| terms[i].1.as_slice())
+    }
+
+    /// One term of a shard: `["term",{"field":[gap,count,...],...}]`.
+    fn entry(&self, term: &str) -> String {
+        let mut s = format!("[{},{{", json(term));
+        let mut first = true;
+        for (f, name) in FIELDS.iter().enumerate() {
+            let Some(postings) = self.postings(f, term) else { continue };
+            let _ = write!(s, "{}\"{name}\":[", if first { "" } else { "," });
+            first = false;
+            let mut prev = 0;
+            for (i, (doc, count)) in postings.iter().enumerate() {
+                let _ = write!(s, "{}{},{count}", if i == 0 { "" } else { "," }, doc - prev);
+                prev = *doc;
+            }
+            s.push(']');
+        }
+        s.push_str("}]");
+        s
+    }
+
+    /// Replaces document `old` (same slug) by `new`; returns every term whose postings
+    /// changed. For `serve`: one edited module costs one document's terms.
+    pub fn replace(&mut self, old: &Document, new: &Document) -> Vec<String> {
+        let Ok(doc) = self.refs.binary_search(&new.slug) else { return Vec::new() };
+        let doc = doc as u32;
+        let lang = English::new();
+        let pipeline = lang.make_pipeline();
+        let (before, after) = (analyse(&lang, &pipeline, old), analyse(&lang, &pipeline, new));
+        let mut changed = std::collections::BTreeSet::new();
+        for f in 0..FIELDS.len() {
+            let terms = &mut self.fields[f];
+            for (t, _) in &before.terms[f] {
+                if let Ok(i) = terms.binary_search_by(|(x, _)| x.as_str().cmp(t)) {
+                    terms[i].1.retain(|(d, _)| *d != doc);
+                    if terms[i].1.is_empty() {
+                        terms.remove(i);
+                    }
+                }
+                changed.insert(t.clone());
+            }
+            for (t, count) in &after.terms[f] {
+                match terms.binary_search_by(|(x, _)| x.as_str().cmp(t)) {
+                    Ok(i) => {
+                        let postings = &mut terms[i].1;
+                        let at = postings.partition_point(|(d, _)| *d < doc);
+                        postings.insert(at, (doc, *count));
+                    }
+                    Err(i) => terms.insert(i, (t.clone(), vec![(doc, *count)])),
+                }
+                changed.insert(t.clone());
+            }
+        }
+        self.lengths[doc as usize] = after.lengths;
+        changed.into_iter().collect()
+    }
+
+    /// The files of `search-index/` that an edit of module `slug` changed (`changed`:
+    /// from [`Self::replace`]): the shards of those terms, meta, the module's result
+    /// data, sort keys. Shard boundaries stay where the full build put them.
+    pub fn updated_files(&self, site: &Site, layout: &mut ShardLayout, slug: &str, changed: &[String]) -> Vec<OutputFile> {
+        let mut shards = std::collections::BTreeSet::new();
+        for t in changed.iter().filter(|t| t.chars().all(|c| (c as u32) < 0x10000)) {
+            let present = self.fields.iter().enumerate().any(|(f, _)| self.postings(f, t).is_some());
+            match (layout.terms.binary_search_by(|x| index_order(x, t)), present) {
+                (Ok(i), false) => {
+                    layout.terms.remove(i);
+                }
+                (Err(i), true) => layout.terms.insert(i, t.clone()),
+                _ => {}
+            }
+            if layout.firsts.first().is_none_or(|f| index_order(t, f) == Ordering::Less) {
+                // Below every shard: the first shard starts lower now.
+                if layout.firsts.is_empty() {
+                    layout.firsts.push(t.clone());
+                } else {
+                    layout.firsts[0] = t.clone();
+                }
+            }
+            shards.insert(layout.firsts.partition_point(|f| index_order(f, t) != Ordering::Greater) - 1);
+        }
+        let mut out = Vec::new();
+        for k in shards {
+            let lo = layout.terms.partition_point(|u| index_order(u, &layout.firsts[k]) == Ordering::Less);
+            let hi = layout
+                .firsts
+                .get(k + 1)
+                .map_or(layout.terms.len(), |next| layout.terms.partition_point(|u| index_order(u, next) == Ordering::Less));
+            let entries: Vec<String> = layout.terms[lo..hi].iter().map(|t| self.entry(t)).collect();
+            out.push(OutputFile { path: format!("search-index/terms/{k}.json"), bytes: format!("[{}]", entries.join(",")).into_bytes() });
+        }
+        let modules = self.modules(site);
+        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout.firsts) });
+        if let Ok(doc) = self.refs.binary_search_by(|r| r.as_str().cmp(slug)) {
+            out.push(docs_chunk(&modules, doc / DOC_CHUNK));
         }
         out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
         out
     }
 
-    fn meta_json(&self, site: &Site, modules: &[&crate::module::Module], first_terms: &[String]) -> Vec<u8> {
+    fn meta_json(&self, site: &Site, modules: &[&Module], first_terms: &[String]) -> Vec<u8> {
         let categories: Vec<(&str, &str)> = site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
         let category_index: HashMap<&str, usize> =
             site.categories.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
@@ -224,60 +355,26 @@ impl SearchIndex {
         meta.to_string().into_bytes()
     }
 
-    /// Every term of every field in index order, cut into shards of about
-    /// [`SHARD_BYTES`]: `(first term, file bytes)`.
-    fn term_shards(&self) -> Vec<(String, Vec<u8>)> {
-        // Terms outside the BMP are unreachable in elasticlunr.js (it walks by UTF-16 unit).
-        let mut terms: Vec<&str> = self
-            .fields
-            .iter()
-            .flat_map(|f| f.iter().map(|(t, _)| t.as_str()))
-            .filter(|t| t.chars().all(|c| (c as u32) < 0x10000))
-            .collect();
-        terms.par_sort_unstable_by(|a, b| index_order(a, b));
-        terms.dedup();
-        let lookup: Vec<HashMap<&str, &[(u32, u32)]>> =
-            self.fields.iter().map(|f| f.iter().map(|(t, p)| (t.as_str(), p.as_slice())).collect()).collect();
-        let entries: Vec<String> = terms
-            .par_iter()
-            .map(|term| {
-                let mut s = format!("[{},{{", json(term));
-                let mut first = true;
-                for (f, name) in FIELDS.iter().enumerate() {
-                    let Some(postings) = lookup[f].get(term) else { continue };
-                    let _ = write!(s, "{}\"{name}\":[", if first { "" } else { "," });
-                    first = false;
-                    let mut prev = 0;
-                    for (i, (doc, count)) in postings.iter().enumerate() {
-                        let _ = write!(s, "{}{},{count}", if i == 0 { "" } else { "," }, doc - prev);
-                        prev = *doc;
-                    }
-                    s.push(']');
-                }
-                s.push_str("}]");
-                s
-            })
-            .collect();
-        let mut shards = Vec::new();
-        let mut current: Option<(String, Vec<u8>)> = None;
-        for (term, entry) in terms.iter().zip(entries) {
-            let (_, bytes) = current.get_or_insert_with(|| (term.to_string(), b"[".to_vec()));
-            if bytes.len() > 1 {
-                bytes.push(b',');
-            }
-            bytes.extend_from_slice(entry.as_bytes());
-            if bytes.len() >= SHARD_BYTES {
-                let (first, mut bytes) = current.take().unwrap_or_default();
-                bytes.push(b']');
-                shards.push((first, bytes));
-            }
-        }
-        if let Some((first, mut bytes)) = current {
-            bytes.push(b']');
-            shards.push((first, bytes));
-        }
-        shards
-    }
+}
+
+/// Where the term shards start, kept between a full build and `serve`'s updates.
+pub struct ShardLayout {
+    /// Every term of every field (BMP only), in index order.
+    terms: Vec<String>,
+    /// The first term of each shard.
+    firsts: Vec<String>,
+}
+
+/// `search-index/docs/<k>.json`: `[slug, title, summary, created]` of documents
+/// `k * DOC_CHUNK ..`.
+fn docs_chunk(modules: &[&Module], k: usize) -> OutputFile {
+    let rows: Vec<(&str, &str, &str, String)> = modules
+        .iter()
+        .skip(k * DOC_CHUNK)
+        .take(DOC_CHUNK)
+        .map(|m| (m.slug.as_str(), m.title.as_str(), m.summary.as_str(), m.created.to_string()))
+        .collect();
+    OutputFile { path: format!("search-index/docs/{k}.json"), bytes: json(&rows).into_bytes() }
 }
 
 /// The order of elasticlunr.js's trie walk: code point by code point, ASCII digits
@@ -295,7 +392,7 @@ fn is_array_index(s: &str) -> bool {
 }
 
 /// `{"created": [days since 1970-01-01], "title": [rank]}` per document.
-fn sort_json(modules: &[&crate::module::Module]) -> String {
+fn sort_json(modules: &[&Module]) -> String {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let created: Vec<i64> = modules.iter().map(|m| (m.created - epoch).num_days()).collect();
     let mut order: Vec<usize> = (0..modules.len()).collect();
@@ -542,10 +639,23 @@ mod tests {
             doc("b", ["alpha beta", "", "", "", "alpha alpha 2019"]),
             doc("a", ["beta", "", "", "", "gamma"]),
         ]);
-        let shards = idx.term_shards();
-        assert_eq!(shards.len(), 1);
-        let text = String::from_utf8(shards[0].1.clone()).unwrap();
-        assert_eq!(shards[0].0, "2019");
+        let site = Site {
+            settings: crate::site::Settings {
+                title: String::new(),
+                description: String::new(),
+                base_url: String::new(),
+                language: "en".into(),
+                repository: None,
+                page_size: 48,
+            },
+            categories: Vec::new(),
+            pages: Vec::new(),
+            modules: Vec::new(),
+        };
+        let (files, layout) = idx.shard_files(&site);
+        assert_eq!(files.iter().filter(|f| f.path.starts_with("search-index/terms/")).count(), 1);
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        assert_eq!(layout.firsts, ["2019"]);
         assert_eq!(
             text,
             r#"[["2019",{"body":[1,1]}],["alpha",{"title":[1,1],"body":[1,2]}],["beta",{"title":[0,1,1,1]}],["gamma",{"body":[0,1]}]]"#

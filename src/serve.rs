@@ -8,12 +8,13 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{build, BuildOptions};
+use crate::build::BuildOptions;
+use crate::session::Session;
 use crate::diagnostics::{self, Format};
 use crate::error::{Error, Result};
 use crate::markdown::escape;
@@ -22,7 +23,9 @@ use crate::markdown::escape;
 const RELOAD_SCRIPT: &str = "/__marketplace/livereload.js";
 const VERSION_PATH: &str = "/__marketplace/version";
 /// Watcher events closer together than this make one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(80);
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long a `version?since=N` request waits for a rebuild before answering anyway.
+const LONG_POLL: Duration = Duration::from_secs(25);
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -31,12 +34,15 @@ pub struct ServeOptions {
 }
 
 /// What the server shows: the last good site, and the errors of the last build if it
-/// failed. `version` changes on every rebuild, so tabs know when to reload.
+/// failed. `version` changes on every rebuild, so tabs know when to reload; tabs wait for
+/// that change on the condition variable (long polling), so they reload at once.
 struct State {
     site: PathBuf,
     version: u64,
     error: Option<String>,
 }
+
+type Shared = (Mutex<State>, Condvar);
 
 /// Runs until Ctrl-C (or `stop` is set). Calls `ready` with the address once listening.
 pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(SocketAddr)) -> Result<()> {
@@ -48,8 +54,13 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
     let site = work.join("public");
     let base_url = format!("http://{addr}/");
 
-    let state = Arc::new(RwLock::new(State { site: site.clone(), version: 1, error: None }));
-    rebuild(&root, &site, &base_url, &state);
+    let state: Arc<Shared> = Arc::new((Mutex::new(State { site: site.clone(), version: 1, error: None }), Condvar::new()));
+    let mut session = Session::new(BuildOptions {
+        root: root.clone(),
+        output: Some(site.clone()),
+        base_url: Some(base_url.clone()),
+    });
+    rebuild(&mut session, &[], &state);
 
     // One thread accepts, one thread per connection answers: a slow client holds only its
     // own thread. Each connection carries one request (`Connection: close`).
@@ -72,12 +83,15 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
         })
     };
 
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(e) = event {
-            if !matches!(e.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(());
-            }
+    // The changed paths; an empty list when the watcher could not say (build everything).
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+        Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => {}
+        Ok(e) => {
+            let _ = tx.send(e.paths);
+        }
+        Err(_) => {
+            let _ = tx.send(Vec::new());
         }
     })
     .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
@@ -93,15 +107,24 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
 
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(()) => {
+            Ok(first) => {
                 // Editors write a file in several steps: wait for quiet before building.
+                let mut unknown = first.is_empty();
+                let mut changed = first;
                 let mut last = Instant::now();
                 while last.elapsed() < DEBOUNCE {
-                    if rx.recv_timeout(DEBOUNCE).is_ok() {
+                    if let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+                        unknown |= more.is_empty();
+                        changed.extend(more);
                         last = Instant::now();
                     }
                 }
-                rebuild(&root, &site, &base_url, &state);
+                changed.sort();
+                changed.dedup();
+                if unknown {
+                    changed.clear();
+                }
+                rebuild(&mut session, &changed, &state);
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -114,16 +137,13 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
     Ok(())
 }
 
-fn rebuild(root: &Path, site: &Path, base_url: &str, state: &RwLock<State>) {
-    let started = Instant::now();
-    let result = build(&BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(site.to_path_buf()),
-        base_url: Some(base_url.to_string()),
-    });
-    let error = match result {
-        Ok(report) => {
-            eprintln!("rebuilt {} modules in {} ms", report.modules, started.elapsed().as_millis());
+fn rebuild(session: &mut Session, changed: &[PathBuf], state: &Shared) {
+    let error = match session.rebuild(changed) {
+        Ok(r) => {
+            match &r.incremental {
+                Some(files) => eprintln!("rebuilt {} modules in {} ms (updated {})", r.modules, r.millis, files.join(", ")),
+                None => eprintln!("rebuilt {} modules in {} ms", r.modules, r.millis),
+            }
             None
         }
         Err(Error::Content(d)) => {
@@ -135,9 +155,14 @@ fn rebuild(root: &Path, site: &Path, base_url: &str, state: &RwLock<State>) {
             Some(e.to_string())
         }
     };
-    if let Ok(mut s) = state.write() {
+    if let Ok(mut s) = state.0.lock() {
         s.version += 1;
         s.error = error;
+    }
+    state.1.notify_all();
+    // After the tabs were told: what no page needs at once.
+    if let Err(e) = session.finish() {
+        eprintln!("error: {e}");
     }
 }
 
@@ -174,7 +199,7 @@ fn reason(status: u16) -> &'static str {
 
 /// Reads one request head, answers it, closes the connection. Slow or silent clients time
 /// out without holding anyone else.
-fn handle(stream: TcpStream, state: &RwLock<State>) {
+fn handle(stream: TcpStream, state: &Shared) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
@@ -231,15 +256,25 @@ fn write_reply(mut stream: TcpStream, reply: &Reply, head: bool) {
     let _ = stream.shutdown(std::net::Shutdown::Write);
 }
 
-fn answer(target: &str, state: &RwLock<State>) -> Reply {
+fn answer(target: &str, state: &Shared) -> Reply {
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let (site, version, error) = match state.read() {
-        Ok(s) => (s.site.clone(), s.version, s.error.clone()),
+    if path == VERSION_PATH {
+        // `?since=N`: wait until the version is no longer N (or LONG_POLL has passed).
+        let since = target.split_once("?since=").and_then(|(_, v)| v.parse::<u64>().ok());
+        let Ok(guard) = state.0.lock() else { return Reply::text(500, "server state lost\n") };
+        let guard = match since {
+            Some(n) => match state.1.wait_timeout_while(guard, LONG_POLL, |s| s.version == n) {
+                Ok((g, _)) => g,
+                Err(_) => return Reply::text(500, "server state lost\n"),
+            },
+            None => guard,
+        };
+        return Reply::text(200, guard.version.to_string());
+    }
+    let (site, error) = match state.0.lock() {
+        Ok(s) => (s.site.clone(), s.error.clone()),
         Err(_) => return Reply::text(500, "server state lost\n"),
     };
-    if path == VERSION_PATH {
-        return Reply::text(200, version.to_string());
-    }
     if path == RELOAD_SCRIPT {
         return Reply { content_type: "text/javascript; charset=utf-8", ..Reply::text(200, LIVE_RELOAD_JS) };
     }
@@ -325,16 +360,17 @@ fn error_page(diagnostics: &str) -> String {
     )
 }
 
-const LIVE_RELOAD_JS: &str = r#"// marketplace serve: reload this tab when the site is rebuilt.
+const LIVE_RELOAD_JS: &str = r#"// marketplace serve: reload this tab when the site is rebuilt. The server holds each
+// `?since=` request until the version changes (long polling), so the reload is at once.
 (function () {
   var seen = null;
   function poll() {
-    fetch("/__marketplace/version", { cache: "no-store" })
+    fetch("/__marketplace/version" + (seen === null ? "" : "?since=" + encodeURIComponent(seen)), { cache: "no-store" })
       .then(function (r) { return r.text(); })
       .then(function (v) {
         if (seen === null) seen = v;
         else if (v !== seen) { location.reload(); return; }
-        setTimeout(poll, 300);
+        poll();
       })
       .catch(function () { setTimeout(poll, 1000); });
   }
