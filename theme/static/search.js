@@ -226,17 +226,21 @@
        source.expand(field, token)  the terms of `field` starting with `token` (the token
                                     itself first when it is one), in elasticlunr's
                                     expandToken order
-       source.fieldLength(key, field)
+       source.norms(field)          key -> elasticlunr's field length norm (1 / sqrt of
+                                    the field's length, 1 for an empty field)
+       source.scores()              an empty accumulator: get(key) (undefined when
+                                    absent), set(key, value), size, forEach(fn(key,
+                                    value)) in insertion order
        source.intKey(key)           the number a document's ref reads as when it is an
                                     array index in JavaScript ("2048"), else -1
 
      A key names a document: its ref (Index) or its number (ShardedIndex). The arithmetic
      is elasticlunr's, in its order of operations, so scores are bit-for-bit the same.
      elasticlunr keeps scores in plain objects, whose keys iterate array indexes first
-     (ascending), then the others in insertion order. Here they are Maps (insertion order
-     only); array indexes never change the relative order of the other keys, so the
-     results take elasticlunr's order at the end: array-index refs first (ascending), the
-     others in insertion order, then a stable sort by score. */
+     (ascending), then the others in insertion order. The accumulators here keep
+     insertion order only; array indexes never change the relative order of the other
+     keys, so the results take elasticlunr's order at the end: array-index refs first
+     (ascending), the others in insertion order, then a stable sort by score. */
 
   var hasOwn = Object.prototype.hasOwnProperty;
   var NOTHING = Object.freeze([]);
@@ -313,18 +317,19 @@
     return fc.expand == true || (prefixLast && t.last && t.term.length >= PREFIX_MIN); // eslint-disable-line eqeqeq
   }
 
-  /* One field's scores for the terms: a Map key -> score, or null when the field is off
-     (boost 0) or there is no term. */
+  /* One field's scores for the terms: an accumulator key -> score, or null when the
+     field is off (boost 0) or there is no term. */
   function fieldScores(source, terms, field, fc, prefixLast) {
     if (fc.boost === 0) return null;
     var and = fc.bool == 'AND'; // eslint-disable-line eqeqeq
+    var norms = source.norms(field);
     var scores = null;
-    var found = new Map(); /* key -> how many query terms it holds as they are */
+    var found = source.scores(); /* key -> how many query terms it holds as they are */
 
     for (var t = 0; t < terms.length; t++) {
       var term = terms[t].term;
       var words = expands(fc, terms[t], prefixLast) ? source.expand(field, term) : [term];
-      var termScores = new Map();
+      var termScores = source.scores();
       for (var w = 0; w < words.length; w++) {
         var word = words[w];
         var postings = source.postings(field, word);
@@ -335,7 +340,7 @@
           keys = [];
           tfs = [];
           if (postings) {
-            scores.forEach(function (score, key) {
+            scores.forEach(function (key) {
               var tf = postings.tfOf(key);
               if (tf !== undefined) {
                 keys.push(key);
@@ -348,27 +353,31 @@
           tfs = postings.tfs;
         }
         var i;
+        var key;
+        var before;
         /* coordNorm counts the query terms a document holds, not their expansions */
         if (word === term) {
-          for (i = 0; i < keys.length; i++) found.set(keys[i], (found.get(keys[i]) || 0) + 1);
+          for (i = 0; i < keys.length; i++) {
+            key = keys[i];
+            before = found.get(key);
+            found.set(key, before === undefined ? 1 : before + 1);
+          }
         }
         var penalty = 1;
         if (word !== term) penalty = (1 - (word.length - term.length) / word.length) * 0.15;
         for (i = 0; i < keys.length; i++) {
-          var key = keys[i];
-          var length = source.fieldLength(key, field);
-          var norm = length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
-          var score = tfs[i] * idf * norm * penalty;
-          var before = termScores.get(key);
+          key = keys[i];
+          var score = tfs[i] * idf * norms(key) * penalty;
+          before = termScores.get(key);
           termScores.set(key, before === undefined ? score : before + score);
         }
       }
-      scores = combine(scores, termScores, and);
+      scores = combine(source, scores, termScores, and);
     }
 
     if (scores) {
       var n = terms.length;
-      scores.forEach(function (score, key) {
+      scores.forEach(function (key, score) {
         var held = found.get(key);
         if (held !== undefined) scores.set(key, score * held / n);
       });
@@ -376,17 +385,17 @@
     return scores;
   }
 
-  function combine(total, add, and) {
+  function combine(source, total, add, and) {
     if (!total) return add;
     if (and) {
-      var both = new Map();
-      add.forEach(function (score, key) {
+      var both = source.scores();
+      add.forEach(function (key, score) {
         var before = total.get(key);
         if (before !== undefined) both.set(key, before + score);
       });
       return both;
     }
-    add.forEach(function (score, key) {
+    add.forEach(function (key, score) {
       var before = total.get(key);
       total.set(key, before === undefined ? score : before + score);
     });
@@ -403,21 +412,22 @@
     var config = configure(source.fields, options);
     var prefixLast = !!(options && options.prefixLast);
     var terms = queryTerms(source.pipeline, query);
-    var total = new Map();
-    var add = function (boost) {
-      return function (s, key) {
-        var boosted = s * boost;
-        var before = total.get(key);
-        total.set(key, before === undefined ? boosted : before + boosted);
-      };
+    var total = source.scores();
+    var boost = 1;
+    var add = function (key, s) {
+      var boosted = s * boost;
+      var before = total.get(key);
+      total.set(key, before === undefined ? boosted : before + boosted);
     };
     for (var field in config) {
       var scores = fieldScores(source, terms, field, config[field], prefixLast);
-      if (scores) scores.forEach(add(config[field].boost));
+      if (!scores) continue;
+      boost = config[field].boost;
+      scores.forEach(add);
     }
     var ints = [];
     var results = [];
-    total.forEach(function (s, key) {
+    total.forEach(function (key, s) {
       var n = source.intKey(key);
       if (n >= 0) ints.push({ key: key, score: s, n: n });
       else results.push({ key: key, score: s });
@@ -429,6 +439,46 @@
     results.sort(function (a, b) { return b.score - a.score; }); /* stable: ties keep key order */
     return results;
   }
+
+  /* Accumulators (see source.scores()). */
+  function MapScores() {
+    this.map = new Map();
+    this.size = 0;
+  }
+  MapScores.prototype.get = function (key) {
+    return this.map.get(key);
+  };
+  MapScores.prototype.set = function (key, value) {
+    this.map.set(key, value);
+    this.size = this.map.size;
+  };
+  MapScores.prototype.forEach = function (fn) {
+    this.map.forEach(function (value, key) { fn(key, value); });
+  };
+
+  /* For keys 0..n-1: values in a typed array, the keys in insertion order in a list. */
+  function DenseScores(n) {
+    this.values = new Float64Array(n);
+    this.held = new Uint8Array(n);
+    this.keys = [];
+    this.size = 0;
+  }
+  DenseScores.prototype.get = function (key) {
+    return this.held[key] ? this.values[key] : undefined;
+  };
+  DenseScores.prototype.set = function (key, value) {
+    if (!this.held[key]) {
+      this.held[key] = 1;
+      this.keys.push(key);
+      this.size += 1;
+    }
+    this.values[key] = value;
+  };
+  DenseScores.prototype.forEach = function (fn) {
+    var keys = this.keys;
+    var values = this.values;
+    for (var i = 0; i < keys.length; i++) fn(keys[i], values[keys[i]]);
+  };
 
   /* The number JavaScript reads a property key as when it is an array index (a
      canonical decimal integer below 2^32 - 1), else -1. */
@@ -498,6 +548,18 @@
     var info = this.docInfo[ref];
     if (!info || !hasOwn.call(info, field)) return 0;
     return info[field];
+  };
+
+  Index.prototype.norms = function (field) {
+    var self = this;
+    return function (ref) {
+      var length = self.fieldLength(ref, field);
+      return length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
+    };
+  };
+
+  Index.prototype.scores = function () {
+    return new MapScores();
   };
 
   Index.prototype.intKey = arrayIndex;
@@ -588,6 +650,7 @@
     this.sortKeys = null; /* sort.json */
     this.sortLoad = null;
     this.decoded = new Map(); /* field + "\n" + term -> postings */
+    this.normCache = new Map();
   }
 
   /* `load(path)` as a promise, which also catches a loader that throws. */
@@ -749,6 +812,24 @@
   ShardedIndex.prototype.fieldLength = function (doc, field) {
     var column = hasOwn.call(this.lengths, field) ? this.lengths[field] : null;
     return column && column[doc] ? column[doc] : 0;
+  };
+
+  /* The field length norms of every document, computed once per field. */
+  ShardedIndex.prototype.norms = function (field) {
+    var norms = this.normCache.get(field);
+    if (!norms) {
+      norms = new Float64Array(this.docCount);
+      for (var doc = 0; doc < this.docCount; doc++) {
+        var length = this.fieldLength(doc, field);
+        norms[doc] = length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
+      }
+      this.normCache.set(field, norms);
+    }
+    return function (doc) { return norms[doc]; };
+  };
+
+  ShardedIndex.prototype.scores = function () {
+    return new DenseScores(this.docCount);
   };
 
   ShardedIndex.prototype.intKey = function (doc) {
@@ -917,40 +998,48 @@
   var FACET_KEYS = ['category', 'tag', 'license', 'use'];
 
   /* Facet groups over meta.json's per-document columns: URL parameter, legend, the
-     values of each document (strings, as in the URL), how a value reads. */
+     values (strings, as in the URL), each document's values (`byDoc[doc]`: indexes into
+     `values`), how a value reads. */
   function facetGroups(meta) {
-    var titles = new Map(meta.categories.map(function (c) { return [c[0], c[1]]; }));
-    var column = function (values) {
-      var out = new Array(meta.docCount);
-      for (var doc = 0; doc < meta.docCount; doc++) out[doc] = values(doc);
+    var n = meta.docCount;
+    var column = function (of) {
+      var out = new Array(n);
+      for (var doc = 0; doc < n; doc++) out[doc] = of(doc);
       return out;
     };
+    var singles = function (count) {
+      var out = [];
+      for (var i = 0; i < count; i++) out.push([i]);
+      return out;
+    };
+    var titles = meta.categories.map(function (c) { return c[1] || c[0]; });
+    var categories = singles(meta.categories.length);
+    var licences = singles(meta.licenses.length + 1);
+    var uses = [[], [0], [1], [0, 1]];
+    var group = function (fields) {
+      fields.index = new Map(fields.values.map(function (v, i) { return [v, i]; }));
+      return fields;
+    };
     return [
-      { key: 'category', legend: 'Category',
-        byDoc: column(function (doc) {
-          var c = meta.categories[meta.category[doc]];
-          return c ? [c[0]] : [];
-        }),
-        label: function (v) { return titles.get(v) || v; } },
-      { key: 'tag', legend: 'Tag', limit: TOP_TAGS,
-        byDoc: column(function (doc) {
-          return (meta.docTags[doc] || []).map(function (t) { return meta.tags[t]; });
-        }),
-        label: function (v) { return v; } },
-      { key: 'license', legend: 'Licence',
+      group({ key: 'category', legend: 'Category',
+        values: meta.categories.map(function (c) { return c[0]; }),
+        byDoc: column(function (doc) { return categories[meta.category[doc]] || NOTHING; }),
+        label: function (i) { return titles[i]; } }),
+      group({ key: 'tag', legend: 'Tag', limit: TOP_TAGS,
+        values: meta.tags.slice(),
+        byDoc: column(function (doc) { return meta.docTags[doc] || NOTHING; }),
+        label: function (i) { return meta.tags[i]; } }),
+      group({ key: 'license', legend: 'Licence',
+        values: meta.licenses.concat([NO_LICENCE]),
         byDoc: column(function (doc) {
           var l = meta.license[doc];
-          return [l >= 0 && l < meta.licenses.length ? meta.licenses[l] : NO_LICENCE];
+          return licences[l >= 0 && l < meta.licenses.length ? l : meta.licenses.length];
         }),
-        label: function (v) { return v === NO_LICENCE ? 'Not stated' : v; } },
-      { key: 'use', legend: 'Use', fixedOrder: ['predict', 'train'],
-        byDoc: column(function (doc) {
-          var out = [];
-          if (meta.use[doc] & 1) out.push('predict');
-          if (meta.use[doc] & 2) out.push('train');
-          return out;
-        }),
-        label: function (v) { return v === 'predict' ? 'Predict' : 'Train'; } }
+        label: function (i) { return i < meta.licenses.length ? meta.licenses[i] : 'Not stated'; } }),
+      group({ key: 'use', legend: 'Use', fixedOrder: true,
+        values: ['predict', 'train'],
+        byDoc: column(function (doc) { return uses[meta.use[doc] & 3]; }),
+        label: function (i) { return i === 0 ? 'Predict' : 'Train'; } })
     ];
   }
 
@@ -1039,6 +1128,7 @@
     var lastKeyAt = -Infinity;
     var quietUntil = 0;   /* shards are fetched no sooner (keys typed in quick succession) */
     var typing = false;   /* the current history entry holds the query being typed */
+    var urlWrite = null;  /* how the next render writes the state into the URL: 'push', 'replace' */
     var shown = PAGE_SIZE;
     var ui = null;
 
@@ -1142,9 +1232,18 @@
       var number = ++updates;
       var view = null;
       var failed = function (error) {
-        if (number === updates) showLoadError(error);
+        if (number !== updates) return;
+        writeUrl();
+        showLoadError(error);
       };
       var step = function () {
+        try {
+          advance();
+        } catch (error) { /* a malformed file: say so, as for one that did not load */
+          failed(error);
+        }
+      };
+      var advance = function () {
         if (number !== updates) return;
         if (!engine) {
           loadMeta().then(step, failed);
@@ -1174,6 +1273,7 @@
           engine.loadDocs(docs).then(step, failed);
           return;
         }
+        writeUrl();
         render(view);
         if (after) after();
       };
@@ -1212,18 +1312,34 @@
       var q = state.q.trim();
       if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
       var hits = q ? engine.hitsLoaded(state.q, options).map(function (hit) { return hit.doc; }) : everyDoc;
-      var narrowed = hits.filter(function (doc) { return passes(doc, null); });
+      var masks = filterMasks();
+      var narrowed = hasFilters(state) ? hits.filter(function (doc) { return passes(doc, masks, -1); }) : hits;
       return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== '') };
     }
 
-    function passes(doc, skipKey) {
-      for (var g = 0; g < groups.length; g++) {
-        var group = groups[g];
+    /* Per group, the values the state asks for as a mask over its values (null: no
+       filter); a value the group does not have matches nothing. */
+    function filterMasks() {
+      return groups.map(function (group) {
         var wanted = state[group.key];
-        if (group.key === skipKey || wanted.length === 0) continue;
-        var values = group.byDoc[doc];
+        if (!wanted.length) return null;
+        var mask = new Uint8Array(group.values.length);
+        wanted.forEach(function (v) {
+          var i = group.index.get(v);
+          if (i !== undefined) mask[i] = 1;
+        });
+        return mask;
+      });
+    }
+
+    /* Whether a document has, in every group but `skip`, one of the values asked for. */
+    function passes(doc, masks, skip) {
+      for (var g = 0; g < groups.length; g++) {
+        var mask = masks[g];
+        if (!mask || g === skip) continue;
+        var values = groups[g].byDoc[doc];
         var any = false;
-        for (var v = 0; v < values.length && !any; v++) any = wanted.indexOf(values[v]) >= 0;
+        for (var v = 0; v < values.length && !any; v++) any = mask[values[v]] === 1;
         if (!any) return false;
       }
       return true;
@@ -1240,27 +1356,36 @@
       return docs;
     }
 
-    /* Counts for one group over the hits that pass every other group's filter
-       (ticking a value shows how many modules it would add within its group). */
-    function facetCounts(hits, group) {
-      var counts = new Map();
+    /* Counts for group `g` over the hits that pass every other group's filter (ticking a
+       value shows how many modules it would add within its group): [{value, count}],
+       most frequent first; the values asked for are always listed. */
+    function facetCounts(hits, g, masks) {
+      var group = groups[g];
+      var counts = new Int32Array(group.values.length);
+      var filtered = masks.some(function (mask, i) { return mask && i !== g; });
       for (var h = 0; h < hits.length; h++) {
         var doc = hits[h];
-        if (!passes(doc, group.key)) continue;
+        if (filtered && !passes(doc, masks, g)) continue;
         var values = group.byDoc[doc];
-        for (var v = 0; v < values.length; v++) counts.set(values[v], (counts.get(values[v]) || 0) + 1);
+        for (var v = 0; v < values.length; v++) counts[values[v]] += 1;
       }
-      var values = Array.from(counts.keys());
-      if (group.fixedOrder) {
-        values = group.fixedOrder.filter(function (v) { return counts.has(v); });
-      } else {
-        values.sort(function (a, b) {
-          return counts.get(b) - counts.get(a) || (group.label(a) < group.label(b) ? -1 : group.label(a) > group.label(b) ? 1 : 0);
+      var ids = [];
+      for (var i = 0; i < counts.length; i++) if (counts[i] > 0) ids.push(i);
+      if (!group.fixedOrder) {
+        ids.sort(function (a, b) {
+          var x = group.label(a);
+          var y = group.label(b);
+          return counts[b] - counts[a] || (x < y ? -1 : x > y ? 1 : 0);
         });
       }
-      if (group.limit) values = values.slice(0, group.limit);
-      state[group.key].forEach(function (v) { if (values.indexOf(v) < 0) values.push(v); });
-      return values.map(function (v) { return { value: v, count: counts.get(v) || 0 }; });
+      if (group.limit) ids = ids.slice(0, group.limit);
+      var out = ids.map(function (id) { return { value: group.values[id], label: group.label(id), count: counts[id] }; });
+      state[group.key].forEach(function (v) {
+        if (out.some(function (item) { return item.value === v; })) return;
+        var id = group.index.get(v);
+        out.push({ value: v, label: id === undefined ? v : group.label(id), count: 0 });
+      });
+      return out;
     }
 
     function renderFacets(hits) {
@@ -1274,8 +1399,9 @@
       var body = panel.body;
       body.textContent = '';
       var refocus = null;
-      groups.forEach(function (group) {
-        var values = facetCounts(hits, group);
+      var masks = filterMasks();
+      groups.forEach(function (group, g) {
+        var values = facetCounts(hits, g, masks);
         if (values.length === 0) return;
         var fieldset = el('fieldset');
         fieldset.appendChild(el('legend', null, group.legend));
@@ -1288,7 +1414,7 @@
           box.checked = state[group.key].indexOf(item.value) >= 0;
           box.addEventListener('change', onFacetChange);
           label.appendChild(box);
-          label.appendChild(el('span', 'facet-name', group.label(item.value)));
+          label.appendChild(el('span', 'facet-name', item.label));
           /* The number is seen; screen readers hear "11 modules" (aria-label is not
              allowed on a plain span). */
           var count = el('span', 'facet-count', String(item.count));
@@ -1371,11 +1497,12 @@
       }
       article.appendChild(badges);
 
-      var tagNames = groups[1].byDoc[doc];
-      if (tagNames.length) {
+      var tagIds = meta.docTags[doc] || NOTHING;
+      if (tagIds.length) {
         var tags = el('ul', 'tag-list');
         tags.setAttribute('aria-label', 'Tags');
-        tagNames.forEach(function (name) {
+        tagIds.forEach(function (id) {
+          var name = meta.tags[id];
           var li = el('li');
           var tagSlug = slugify(name);
           var tag = el(tagSlug ? 'a' : 'span', 'tag', name);
@@ -1447,18 +1574,26 @@
       }
     }
 
-    /* Writes the state into the URL (push: a step the back button returns to) and
-       updates the page. */
+    /* Updates the page for the new state, and the URL with it (push: a step the back
+       button returns to). */
     function commit(push) {
       shown = PAGE_SIZE;
       typing = false;
+      urlWrite = push || urlWrite === 'push' ? 'push' : 'replace';
+      update();
+    }
+
+    /* The state goes into the URL when its results are shown (a query still loading, or
+       overtaken by the next key, leaves the URL alone). */
+    function writeUrl() {
+      if (!urlWrite) return;
       var url = window.location.pathname + stateQuery(state) + window.location.hash;
       var current = window.location.pathname + window.location.search + window.location.hash;
       if (url !== current) {
-        if (push) window.history.pushState(null, '', url);
+        if (urlWrite === 'push') window.history.pushState(null, '', url);
         else window.history.replaceState(null, '', url);
       }
-      update();
+      urlWrite = null;
     }
 
     /* ---- keyboard: arrows move between the result links; Enter follows the link */
@@ -1514,6 +1649,7 @@
 
     window.addEventListener('popstate', function () {
       typing = false;
+      urlWrite = null;
       quietUntil = 0;
       state = readState(window.location.search);
       input.value = state.q;
