@@ -243,26 +243,36 @@ impl SearchIndex {
         let (before, after) = (analyse(&lang, &pipeline, old), analyse(&lang, &pipeline, new));
         let mut changed = std::collections::BTreeSet::new();
         for f in 0..FIELDS.len() {
+            // Only terms whose count changed: an edited title rewrites a few shards, not
+            // every shard the description's words are in.
+            let was: HashMap<&str, u32> = before.terms[f].iter().map(|(t, c)| (t.as_str(), *c)).collect();
+            let is: HashMap<&str, u32> = after.terms[f].iter().map(|(t, c)| (t.as_str(), *c)).collect();
             let terms = &mut self.fields[f];
-            for (t, _) in &before.terms[f] {
+            for (t, c) in &was {
+                if is.get(t) == Some(c) {
+                    continue;
+                }
                 if let Ok(i) = terms.binary_search_by(|(x, _)| x.as_str().cmp(t)) {
                     terms[i].1.retain(|(d, _)| *d != doc);
                     if terms[i].1.is_empty() {
                         terms.remove(i);
                     }
                 }
-                changed.insert(t.clone());
+                changed.insert(t.to_string());
             }
-            for (t, count) in &after.terms[f] {
+            for (t, count) in &is {
+                if was.get(t) == Some(count) {
+                    continue;
+                }
                 match terms.binary_search_by(|(x, _)| x.as_str().cmp(t)) {
                     Ok(i) => {
                         let postings = &mut terms[i].1;
                         let at = postings.partition_point(|(d, _)| *d < doc);
                         postings.insert(at, (doc, *count));
                     }
-                    Err(i) => terms.insert(i, (t.clone(), vec![(doc, *count)])),
+                    Err(i) => terms.insert(i, (t.to_string(), vec![(doc, *count)])),
                 }
-                changed.insert(t.clone());
+                changed.insert(t.to_string());
             }
         }
         self.lengths[doc as usize] = after.lengths;
@@ -395,8 +405,9 @@ fn is_array_index(s: &str) -> bool {
 fn sort_json(modules: &[&Module]) -> String {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let created: Vec<i64> = modules.iter().map(|m| (m.created - epoch).num_days()).collect();
+    let keys: Vec<String> = modules.iter().map(|m| m.title.to_lowercase()).collect();
     let mut order: Vec<usize> = (0..modules.len()).collect();
-    order.sort_by(|&a, &b| natural_cmp(&modules[a].title, &modules[b].title).then_with(|| modules[a].slug.cmp(&modules[b].slug)));
+    order.par_sort_by(|&a, &b| natural_cmp(&keys[a], &keys[b]).then_with(|| modules[a].slug.cmp(&modules[b].slug)));
     let mut rank = vec![0usize; modules.len()];
     for (r, &doc) in order.iter().enumerate() {
         rank[doc] = r;
@@ -404,7 +415,8 @@ fn sort_json(modules: &[&Module]) -> String {
     serde_json::json!({ "created": created, "title": rank }).to_string()
 }
 
-/// Case-insensitive comparison where runs of digits compare by value ("v2" < "v10").
+/// Comparison where runs of digits compare by value ("v2" < "v10"); callers lowercase
+/// both sides first (sorting is case-insensitive).
 fn natural_cmp(a: &str, b: &str) -> Ordering {
     let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
     loop {
@@ -428,7 +440,7 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
                 }
             }
             (Some(c), Some(d)) => {
-                match c.to_lowercase().cmp(d.to_lowercase()) {
+                match c.cmp(&d) {
                     Ordering::Equal => {}
                     o => return o,
                 }
@@ -629,7 +641,7 @@ mod tests {
     #[test]
     fn natural_order_of_titles() {
         let mut v = vec!["v10 model", "V2 model", "alpha", "Beta", "v2 model"];
-        v.sort_by(|a, b| natural_cmp(a, b));
+        v.sort_by(|a, b| natural_cmp(&a.to_lowercase(), &b.to_lowercase()).then_with(|| a.cmp(b)));
         assert_eq!(v, ["alpha", "Beta", "V2 model", "v2 model", "v10 model"]);
     }
 

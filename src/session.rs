@@ -3,16 +3,18 @@
 //!
 //! An edit that keeps a module's slug, category and tags changes: its own page, the one
 //! home/category/tag list page holding its card (lists are in slug order, so the card
-//! does not move), the home page's first page (newest modules), the feeds, the sitemap,
-//! `catalogue.json`, and in `search-index/` the shards of its old and new terms, meta,
-//! its result data and the sort keys. Anything else (a new or deleted module, a changed
+//! does not move), the home page's first page (newest modules), the feeds, and in
+//! `search-index/` the shards of the terms whose counts changed, meta, its result data
+//! and the sort keys. Anything else (a new or deleted module, a changed
 //! category or tag, `content/`, `theme/`) makes a full build, as does any doubt.
-//! `search-index.json` (the whole index, ~55 MB at 10,000 modules, not used by the
-//! site's pages) is rewritten by [`Session::finish`] once the page has been told to reload.
+//! What no page shows, `search-index.json` (~55 MB at 10,000 modules), `catalogue.json`
+//! and the sitemap, is rewritten by [`Session::finish`] once the tabs were told to reload.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::build::{build_keeping, render_module, BuildOptions, Built};
 use crate::diagnostics::Diagnostics;
@@ -26,8 +28,9 @@ use crate::{outputs, search};
 pub struct Session {
     opts: BuildOptions,
     built: Option<Built>,
-    /// `search-index.json` is behind the other files.
-    index_stale: bool,
+    /// `search-index.json`, `catalogue.json` and the sitemap are behind the other files
+    /// (until [`Session::finish`]).
+    behind: bool,
 }
 
 /// What a rebuild did, for the log line.
@@ -40,7 +43,7 @@ pub struct Rebuilt {
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Session {
-        Session { opts, built: None, index_stale: false }
+        Session { opts, built: None, behind: false }
     }
 
     /// Brings the output up to date with the sources after `changed` paths changed
@@ -55,20 +58,25 @@ impl Session {
         self.built = None; // the full build keeps a fresh state
         let (report, built) = build_keeping(&self.opts)?;
         self.built = Some(built);
-        self.index_stale = false;
+        self.behind = false;
         Ok(Rebuilt { modules: report.modules, millis: start.elapsed().as_millis(), incremental: None })
     }
 
-    /// Work left after an update: rewrites `search-index.json`.
+    /// Work left after an update, for files no page shows: `search-index.json`,
+    /// `catalogue.json` and the sitemap.
     pub fn finish(&mut self) -> Result<()> {
         let Some(built) = &self.built else { return Ok(()) };
-        if !self.index_stale {
+        if !self.behind {
             return Ok(());
         }
         let mut bytes = Vec::new();
         built.index.write_elasticlunr_json(&mut bytes).map_err(Error::io("write", "search-index.json"))?;
         put(&built.output, OutputFile { path: "search-index.json".into(), bytes })?;
-        self.index_stale = false;
+        let site = &built.site;
+        for (path, text) in [("catalogue.json", outputs::catalogue_json(site)), ("sitemap.xml", outputs::sitemap(site))] {
+            put(&built.output, OutputFile { path: path.into(), bytes: text.into_bytes() })?;
+        }
+        self.behind = false;
         Ok(())
     }
 
@@ -108,6 +116,7 @@ impl Session {
 
     /// Updates the output for edited modules; `Ok(None)` when the edit needs a full build.
     fn update(&mut self, slugs: &[String], start: Instant) -> Result<Option<Rebuilt>> {
+        let lap = Lap::new();
         let root = self.opts.root.clone();
         let Some(built) = self.built.as_mut() else { return Ok(None) };
         let today = crate::build::today();
@@ -138,6 +147,7 @@ impl Session {
             return Err(Error::Content(diags));
         }
 
+        lap.mark("parse and markdown");
         let mut names = Vec::new();
         let mut changed_terms = Vec::new();
         for (at, m, rendered) in fresh {
@@ -150,30 +160,41 @@ impl Session {
             built.content.modules.insert(slug, rendered);
         }
 
+        lap.mark("search index update");
         let output = built.output.clone();
         let emit = |f: OutputFile| put(&output, f);
-        let renderer = Renderer::new(&built.site, &built.tera, &built.content, &built.assets);
-        for (slug, _) in &changed_terms {
-            renderer.pages_of(slug, &emit)?;
-        }
-        let site = &built.site;
-        let mut globals = vec![
-            ("sitemap.xml".to_string(), outputs::sitemap(site)),
-            ("atom.xml".to_string(), outputs::atom(site)),
-            ("catalogue.json".to_string(), outputs::catalogue_json(site)),
-        ];
-        for c in &site.categories {
-            globals.push((format!("categories/{}/atom.xml", c.slug), outputs::category_atom(site, &c.slug)));
-        }
-        for (path, text) in globals {
-            emit(OutputFile { path, bytes: text.into_bytes() })?;
-        }
-        for (slug, terms) in &changed_terms {
-            for f in built.index.updated_files(site, &mut built.layout, slug, terms) {
-                emit(f)?;
-            }
-        }
-        self.index_stale = true;
+        let Built { site, tera, content, assets, index, layout, .. } = built;
+        let site = &*site;
+        let renderer = Renderer::new(site, tera, content, assets);
+        // Pages, the site-wide files and the search files side by side.
+        let (pages, (globals, search)) = rayon::join(
+            || changed_terms.iter().try_for_each(|(slug, _)| renderer.pages_of(slug, &emit)),
+            || {
+                rayon::join(
+                    || {
+                        let mut jobs: Vec<Box<dyn Fn() -> (String, String) + Sync>> =
+                            vec![Box::new(|| ("atom.xml".to_string(), outputs::atom(site)))];
+                        for c in &site.categories {
+                            jobs.push(Box::new(move || {
+                                (format!("categories/{}/atom.xml", c.slug), outputs::category_atom(site, &c.slug))
+                            }));
+                        }
+                        jobs.par_iter().try_for_each(|job| {
+                            let (path, text) = job();
+                            emit(OutputFile { path, bytes: text.into_bytes() })
+                        })
+                    },
+                    || {
+                        changed_terms.iter().try_for_each(|(slug, terms)| {
+                            index.updated_files(site, layout, slug, terms).into_par_iter().try_for_each(&emit)
+                        })
+                    },
+                )
+            },
+        );
+        pages.and(globals).and(search)?;
+        lap.mark("search files");
+        self.behind = true;
         Ok(Some(Rebuilt { modules: site.modules.len(), millis: start.elapsed().as_millis(), incremental: Some(names) }))
     }
 }
@@ -188,4 +209,20 @@ fn put(output: &Path, file: OutputFile) -> Result<()> {
     }
     std::fs::write(&tmp, &file.bytes).map_err(Error::io("write", &tmp))?;
     std::fs::rename(&tmp, &path).map_err(Error::io("rename into place", &path))
+}
+
+/// Stage timings of an update, printed when `MARKETPLACE_TIMINGS` is set.
+struct Lap(Option<std::cell::Cell<Instant>>);
+
+impl Lap {
+    fn new() -> Lap {
+        Lap(std::env::var_os("MARKETPLACE_TIMINGS").map(|_| std::cell::Cell::new(Instant::now())))
+    }
+
+    fn mark(&self, stage: &str) {
+        if let Some(t) = &self.0 {
+            eprintln!("timing: {stage:<28} {:>5} ms", t.get().elapsed().as_millis());
+            t.set(Instant::now());
+        }
+    }
 }

@@ -6,11 +6,15 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{module_text, TestSite};
+use std::sync::{Arc, Mutex};
+
+use crate::common::{module_text, read, tree, TestSite};
 
 struct Server {
     child: Child,
     addr: String,
+    /// What serve printed to stderr so far.
+    log: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -19,14 +23,26 @@ impl Server {
             .args(["serve", "--port", "0"])
             .current_dir(site.root())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("serve starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (stderr, sink) = (child.stderr.take().unwrap(), Arc::clone(&log));
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(|l| l.ok()) {
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).expect(&line).to_string();
         assert!(addr.starts_with("127.0.0.1:"), "binds loopback by default: {line}");
-        Server { child, addr }
+        Server { child, addr, log }
+    }
+
+    /// The directory serve writes the site to.
+    fn site_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("marketplace-serve-{}", self.child.id())).join("public")
     }
 
     /// (status, body) of a raw HTTP/1.0 request, so paths reach the server unnormalised.
@@ -128,6 +144,66 @@ fn refuses_traversal_and_other_methods() {
     }
     for method in ["POST", "PUT", "DELETE"] {
         assert_eq!(server.request(method, "/index.html").0, 405, "{method}");
+    }
+}
+
+/// The files of `search-index/` whose cut into shards may differ (serve keeps the full
+/// build's shard boundaries), as what they mean: every term entry in order, and meta
+/// without the boundaries.
+fn search_content(files: &mut std::collections::BTreeMap<String, Vec<u8>>) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let mut meta: serde_json::Value = serde_json::from_slice(&files.remove("search-index/meta.json").unwrap()).unwrap();
+    let shards = meta.as_object_mut().unwrap().remove("shards").unwrap();
+    let mut terms = Vec::new();
+    for k in 0..shards.as_array().unwrap().len() {
+        let bytes = files.remove(&format!("search-index/terms/{k}.json")).unwrap();
+        terms.extend(serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap());
+    }
+    assert!(files.keys().all(|k| !k.starts_with("search-index/terms/")), "a shard beyond meta's list");
+    (terms, meta)
+}
+
+/// An edit of a module's title, date and description is applied by updating only what
+/// depends on it, and the result is the site a full build of the edited sources writes.
+#[test]
+fn an_edit_updates_the_site_as_a_full_build_would() {
+    let site = TestSite::real();
+    // Short lists, so the edited module's card sits on a later page of each list.
+    let settings = read(&site.path("content/site.toml"));
+    std::fs::write(site.path("content/site.toml"), format!("{settings}\npage_size = 4\n")).unwrap();
+    let server = Server::start(&site);
+    let version = server.request("GET", "/__marketplace/version").1;
+
+    let path = site.path("modules/yolov8-api.md");
+    let text = read(&path)
+        .replace("title = \"YoloV8 model\"", "title = \"YoloV8 zebra model\"")
+        .replace("created = 2023-08-09", "created = 2026-11-01")
+        + "\nIt also finds zebras crossing streets, quaggas and okapis.\n";
+    std::fs::write(&path, &text).unwrap();
+    // Long polling: answers as soon as the rebuild is done.
+    let (_, now) = server.request("GET", &format!("/__marketplace/version?since={version}"));
+    assert_ne!(now, version);
+    assert!(server.log.lock().unwrap().contains("(updated modules/yolov8-api.md)"), "{}", server.log.lock().unwrap());
+    let page = server.request("GET", "/modules/yolov8-api/").1;
+    assert!(page.contains("YoloV8 zebra model") && page.contains("okapis"), "{page:.300}");
+
+    let out = site.path("full");
+    let base = format!("http://{}/", server.addr);
+    site.run(&["build", "--output", out.to_str().unwrap(), "--base-url", &base]).expect(0);
+    let mut full = tree(&out);
+    let full_search = search_content(&mut full);
+    // The files no page shows are rewritten right after the tabs are told: wait for them.
+    let start = Instant::now();
+    loop {
+        let mut served = tree(&server.site_dir());
+        if search_content(&mut served) == full_search && served == full {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(15) {
+            let differ: Vec<&String> =
+                full.keys().filter(|k| served.get(*k) != full.get(*k)).chain(served.keys().filter(|k| !full.contains_key(*k))).collect();
+            panic!("the served site differs from a full build: {differ:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
