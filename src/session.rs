@@ -186,7 +186,7 @@ impl Session {
                     },
                     || {
                         changed_terms.iter().try_for_each(|(slug, terms)| {
-                            index.updated_files(site, layout, slug, terms).into_par_iter().try_for_each(&emit)
+                            index.updated_files(site, layout, slug, terms).into_par_iter().try_for_each(emit)
                         })
                     },
                 )
