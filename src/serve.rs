@@ -126,7 +126,12 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
                 }
                 rebuild(&mut session, &changed, &state);
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            // Quiet: the tabs have reloaded; now the files no page shows.
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(e) = session.finish() {
+                    eprintln!("error: {e}");
+                }
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -160,10 +165,6 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], state: &Shared) {
         s.error = error;
     }
     state.1.notify_all();
-    // After the tabs were told: what no page needs at once.
-    if let Err(e) = session.finish() {
-        eprintln!("error: {e}");
-    }
 }
 
 /// Security headers of `netlify.toml`, so that pages behave here as they will when deployed.

@@ -8,7 +8,8 @@
 //! and the sort keys. Anything else (a new or deleted module, a changed
 //! category or tag, `content/`, `theme/`) makes a full build, as does any doubt.
 //! What no page shows, `search-index.json` (~55 MB at 10,000 modules), `catalogue.json`
-//! and the sitemap, is rewritten by [`Session::finish`] once the tabs were told to reload.
+//! and the sitemap, is rewritten by [`Session::finish`], which `serve` calls once it is idle
+//! (the tabs have reloaded by then).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
