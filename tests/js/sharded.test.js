@@ -66,7 +66,11 @@ function theSite() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-sharded-'));
   process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   const root = path.join(tmp, 'site');
-  execFileSync('python3', [path.join(ROOT, 'benches', 'generate.py'), String(MODULES), root], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('python3', [path.join(ROOT, 'benches', 'generate.py'), String(MODULES), root], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    throw new Error(`generating the catalogue needs python3 (benches/generate.py): ${error.message}`);
+  }
   addEdgeModules(path.join(root, 'modules'));
   const out = path.join(tmp, 'public');
   execFileSync(binary(), ['build', '--root', root, '--output', out], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -776,8 +776,8 @@
     var postings = null;
     if (flat && flat.length) {
       var n = flat.length >> 1;
-      var keys = new Array(n);
-      var tfs = new Array(n);
+      var keys = new Int32Array(n);
+      var tfs = new Float64Array(n);
       var doc = 0;
       for (var i = 0; i < n; i++) {
         doc += flat[2 * i];
