@@ -170,7 +170,11 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], state: &Shared) {
 /// Security headers of `netlify.toml`, so that pages behave here as they will when deployed.
 const SECURITY_HEADERS: &str = "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; \
 img-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\r\n\
-X-Content-Type-Options: nosniff\r\nReferrer-Policy: strict-origin-when-cross-origin\r\nCache-Control: no-store\r\n";
+X-Content-Type-Options: nosniff\r\nReferrer-Policy: strict-origin-when-cross-origin\r\n";
+/// Files under `static/` carry a hash of their content in their name (as `netlify.toml`
+/// says, they never change): a reload after an edit fetches only the page.
+const IMMUTABLE: &str = "Cache-Control: public, max-age=31536000, immutable\r\n";
+const NO_STORE: &str = "Cache-Control: no-store\r\n";
 
 /// A response, written whole with `Connection: close`.
 struct Reply {
@@ -178,11 +182,12 @@ struct Reply {
     content_type: &'static str,
     body: Vec<u8>,
     extra: &'static str,
+    immutable: bool,
 }
 
 impl Reply {
     fn text(status: u16, body: impl Into<String>) -> Reply {
-        Reply { status, content_type: "text/plain; charset=utf-8", body: body.into().into_bytes(), extra: "" }
+        Reply { status, content_type: "text/plain; charset=utf-8", body: body.into().into_bytes(), extra: "", immutable: false }
     }
 }
 
@@ -242,11 +247,12 @@ fn handle(stream: TcpStream, state: &Shared) {
 
 fn write_reply(mut stream: TcpStream, reply: &Reply, head: bool) {
     let head_text = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{SECURITY_HEADERS}{}Connection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{SECURITY_HEADERS}{}{}Connection: close\r\n\r\n",
         reply.status,
         reason(reply.status),
         reply.content_type,
         reply.body.len(),
+        if reply.immutable { IMMUTABLE } else { NO_STORE },
         reply.extra
     );
     let _ = stream.write_all(head_text.as_bytes());
@@ -297,7 +303,8 @@ fn answer(target: &str, state: &Shared) -> Reply {
     if content_type.starts_with("text/html") {
         body = inject_reload(body);
     }
-    Reply { status, content_type, body, extra: "" }
+    let immutable = status == 200 && path.starts_with("/static/");
+    Reply { status, content_type, body, extra: "", immutable }
 }
 
 /// Maps a URL path to a file of the site, or `None` when there is no such file. A path

@@ -58,6 +58,17 @@ impl Server {
         (status, body)
     }
 
+    /// The response head of a GET, lowercased.
+    fn head(&self, path: &str) -> String {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).to_lowercase();
+        text.split_once("\r\n\r\n").map(|(h, _)| h.to_string()).unwrap_or(text)
+    }
+
     /// Polls `path` until `pred` holds on (status, body), for at most 10 s.
     fn wait_for(&self, path: &str, what: &str, pred: impl Fn(u16, &str) -> bool) -> (u16, String) {
         let start = Instant::now();
@@ -93,6 +104,11 @@ fn serves_rebuilds_recovers_and_stops() {
     let href = body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
     let stylesheet = format!("/{}", href.trim_start_matches("../"));
     assert_eq!(server.request("GET", "/no/such/page/").0, 404);
+    // Fingerprinted assets may be cached (a reload after an edit fetches only the page);
+    // pages may not.
+    assert!(server.head(&stylesheet).contains("cache-control: public, max-age=31536000, immutable"));
+    assert!(server.head("/modules/alpha/").contains("cache-control: no-store"));
+    assert!(server.head("/no/such/page/").contains("cache-control: no-store"));
     assert_eq!(server.request("HEAD", "/index.html").0, 200);
 
     // An edit shows within seconds.
