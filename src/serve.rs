@@ -42,7 +42,9 @@ struct State {
     error: Option<String>,
 }
 
-type Shared = (Mutex<State>, Condvar);
+/// The state, its change signal, and the lock that keeps requests from reading files
+/// while an update rewrites them in place.
+type Shared = (Mutex<State>, Condvar, std::sync::RwLock<()>);
 
 /// Runs until Ctrl-C (or `stop` is set). Calls `ready` with the address once listening.
 pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(SocketAddr)) -> Result<()> {
@@ -54,7 +56,7 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
     let site = work.join("public");
     let base_url = format!("http://{addr}/");
 
-    let state: Arc<Shared> = Arc::new((Mutex::new(State { site: site.clone(), version: 1, error: None }), Condvar::new()));
+    let state: Arc<Shared> = Arc::new((Mutex::new(State { site: site.clone(), version: 1, error: None }), Condvar::new(), Default::default()));
     let mut session = Session::new(BuildOptions {
         root: root.clone(),
         output: Some(site.clone()),
@@ -128,8 +130,11 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
             }
             // Quiet: the tabs have reloaded; now the files no page shows.
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(e) = session.finish() {
-                    eprintln!("error: {e}");
+                if session.behind() {
+                    let _writing = state.2.write();
+                    if let Err(e) = session.finish() {
+                        eprintln!("error: {e}");
+                    }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -143,7 +148,11 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
 }
 
 fn rebuild(session: &mut Session, changed: &[PathBuf], state: &Shared) {
-    let error = match session.rebuild(changed) {
+    // A full build swaps a new tree in at once; an update writes files in place.
+    let writing = session.updates(changed).then(|| state.2.write());
+    let result = session.rebuild(changed);
+    drop(writing);
+    let error = match result {
         Ok(r) => {
             match &r.incremental {
                 Some(files) => eprintln!("rebuilt {} modules in {} ms (updated {})", r.modules, r.millis, files.join(", ")),
@@ -296,7 +305,11 @@ fn answer(target: &str, state: &Shared) -> Reply {
         Some(f) => (200, f),
         None => (404, site.join("404.html")),
     };
-    let Ok(mut body) = std::fs::read(&file) else {
+    let read = {
+        let _reading = state.2.read();
+        std::fs::read(&file)
+    };
+    let Ok(mut body) = read else {
         return Reply::text(404, "404 not found\n");
     };
     let content_type = content_type(&file);
