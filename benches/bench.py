@@ -246,25 +246,25 @@ def run_real(runs, outs):
 # ---------------------------------------------------------------- search and serve
 
 
-def run_search(public, runs):
-    p = subprocess.run(["node", str(BENCHES / "search-typing.js"), str(public), str(runs)],
-                       capture_output=True, text=True, cwd=REPO)
+def run_node(script, *args):
+    """Runs a Chromium measurement `benches/<script>`; its last line of output is JSON."""
+    p = subprocess.run(["node", str(BENCHES / script), *map(str, args)], capture_output=True, text=True, cwd=REPO)
     if p.returncode != 0:
-        log(f"search measurement failed:\n{p.stderr}")
+        log(f"{script} failed:\n{p.stderr}")
         return None
     return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def run_search(public, runs):
+    """`benches/search-typing.js`: the search targets in Chromium."""
+    return run_node("search-typing.js", public, runs)
 
 
 def run_serve(site, edits=5):
     """`benches/serve-in-browser.js`: starts `marketplace serve` on the site, opens a module
     page in headless Chromium, edits the module's title `edits` times; each time, the
     milliseconds from the write to the first paint of the reloaded page showing it."""
-    p = subprocess.run(["node", str(BENCHES / "serve-in-browser.js"), str(site), str(edits)],
-                       capture_output=True, text=True, cwd=REPO)
-    if p.returncode != 0:
-        log(f"serve measurement failed:\n{p.stderr}")
-        return None
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return run_node("serve-in-browser.js", site, edits)
 
 
 # ---------------------------------------------------------------- report

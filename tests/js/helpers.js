@@ -49,4 +49,20 @@ function fieldsOption(meta) {
   return fields;
 }
 
-module.exports = { ROOT, client, buildSite, catalogueTexts, fieldsOption };
+/* elasticlunr option sets the equivalence tests try, besides the site's own. */
+function optionVariants(fields) {
+  return [
+    { fields, bool: 'OR', expand: true },
+    { fields, bool: 'OR', expand: false },
+    { fields, bool: 'AND', expand: true },
+    { fields, bool: 'AND' },
+    { fields: { title: { boost: 2, expand: true }, body: { boost: 1, bool: 'AND' } }, expand: false },
+    { fields: { summary: { boost: 0 }, tags: { boost: 5 } }, bool: 'OR', expand: true },
+    { fields: { title: { boost: 1 }, nosuchfield: { boost: 9 } } },
+    { bool: 'OR', expand: true },
+    {},
+    undefined,
+  ];
+}
+
+module.exports = { ROOT, client, buildSite, catalogueTexts, fieldsOption, optionVariants };

@@ -7,7 +7,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const elasticlunr = require('elasticlunr');
-const { client, buildSite, fieldsOption } = require('./helpers');
+const { client, buildSite, fieldsOption, optionVariants } = require('./helpers');
 
 const QUERIES = [
   // single words, mixed case
@@ -75,17 +75,8 @@ test('same results as elasticlunr.js (boosts, bool OR, expand)', () => {
 });
 
 test('same results as elasticlunr.js with other options', () => {
-  const variants = [
-    { fields, bool: 'OR', expand: false },
-    { fields, bool: 'AND', expand: true },
-    { fields, bool: 'AND' },
-    { fields: { title: { boost: 2, expand: true }, body: { boost: 1, bool: 'AND' } }, expand: false },
-    { fields: { summary: { boost: 0 }, tags: { boost: 5 } }, bool: 'OR', expand: true },
-    { fields: { title: { boost: 1 }, nosuchfield: { boost: 9 } } },
-    { bool: 'OR', expand: true },
-    {},
-    undefined,
-  ];
+  /* the first variant is the test above */
+  const variants = optionVariants(fields).slice(1);
   for (const options of variants) {
     for (const q of QUERIES) {
       const theirs = quiet(() => elasticlunrSearch(site.index, q, options));
@@ -96,14 +87,7 @@ test('same results as elasticlunr.js with other options', () => {
 
 test('the sharded index gives elasticlunr.js\'s results, option by option', async () => {
   const theirs = elasticlunr.Index.load(JSON.parse(site.index));
-  const variants = [
-    { fields, bool: 'OR', expand: true },
-    { fields, bool: 'OR', expand: false },
-    { fields, bool: 'AND', expand: true },
-    { fields: { title: { boost: 2, expand: true }, body: { boost: 1, bool: 'AND' } }, expand: false },
-    { fields: { summary: { boost: 0 }, tags: { boost: 5 } }, bool: 'OR', expand: true },
-    undefined,
-  ];
+  const variants = optionVariants(fields);
   const sharded = site.search.sharded();
   for (const options of variants) {
     for (const q of QUERIES) {

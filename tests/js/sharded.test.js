@@ -19,6 +19,7 @@ const { execFileSync } = require('node:child_process');
 const elasticlunr = require('elasticlunr');
 const { binary, ROOT } = require('./lib/site');
 const { readSearchIndex } = require('./lib/searchindex');
+const { optionVariants } = require('./helpers');
 
 const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
 const MODULES = 300;
@@ -93,21 +94,6 @@ function assertIdentical(ours, theirs, label) {
   }
 }
 
-function variants(fields) {
-  return [
-    { fields, bool: 'OR', expand: true },
-    { fields, bool: 'OR', expand: false },
-    { fields, bool: 'AND', expand: true },
-    { fields, bool: 'AND' },
-    { fields: { title: { boost: 2, expand: true }, body: { boost: 1, bool: 'AND' } }, expand: false },
-    { fields: { summary: { boost: 0 }, tags: { boost: 5 } }, bool: 'OR', expand: true },
-    { fields: { title: { boost: 1 }, nosuchfield: { boost: 9 } } },
-    { bool: 'OR', expand: true },
-    {},
-    undefined,
-  ];
-}
-
 test('the generated catalogue has what the checks need', () => {
   const { search, json } = theSite();
   const { meta } = search;
@@ -178,7 +164,7 @@ test('same results as elasticlunr.js, option by option (sharded, from the shard 
   const { search, elasticlunr: theirs } = theSite();
   let checked = 0;
   let withResults = 0;
-  for (const options of variants(search.fields)) {
+  for (const options of optionVariants(search.fields)) {
     for (const q of QUERIES) {
       const expected = quiet(() => theirs.search(q, options));
       const got = await quiet(() => search.sharded().search(q, options));
