@@ -45,14 +45,19 @@ impl Server {
         std::env::temp_dir().join(format!("marketplace-serve-{}", self.child.id())).join("public")
     }
 
-    /// (status, body) of a raw HTTP/1.0 request, so paths reach the server unnormalised.
-    fn request(&self, method: &str, path: &str) -> (u16, String) {
+    /// The whole response to a raw HTTP/1.0 request, so paths reach the server unnormalised.
+    fn raw(&self, method: &str, path: &str) -> String {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         write!(s, "{method} {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
+        String::from_utf8_lossy(&raw).into_owned()
+    }
+
+    /// (status, body) of a request.
+    fn request(&self, method: &str, path: &str) -> (u16, String) {
+        let text = self.raw(method, path);
         let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
         let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
         (status, body)
@@ -60,12 +65,7 @@ impl Server {
 
     /// The response head of a GET, lowercased.
     fn head(&self, path: &str) -> String {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).to_lowercase();
+        let text = self.raw("GET", path).to_lowercase();
         text.split_once("\r\n\r\n").map(|(h, _)| h.to_string()).unwrap_or(text)
     }
 
