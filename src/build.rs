@@ -123,7 +123,11 @@ fn render_markdown(site: &Site, root: &Path) -> (RenderedContent, Vec<Diagnostic
 }
 
 /// One module's description, with its link problems as diagnostics.
-pub(crate) fn render_module(md: &Markdown, m: &crate::module::Module, root: &Path) -> (markdown::Rendered, Vec<Diagnostic>) {
+pub(crate) fn render_module(
+    md: &Markdown,
+    m: &crate::module::Module,
+    root: &Path,
+) -> (markdown::Rendered, Vec<Diagnostic>) {
     // Module pages put the description under their own h2 ("Description").
     let r = md.render(&m.body, Trust::Contributor, 3);
     let mut diags = Vec::new();
@@ -141,7 +145,9 @@ pub(crate) fn render_module(md: &Markdown, m: &crate::module::Module, root: &Pat
         }
         for (range, msg) in &r.removed_links {
             let span = m.body_offset + range.start..m.body_offset + range.end;
-            diags.push(file.warning("removed-link", span, msg.clone()).with_label("only http(s) and mailto links are kept"));
+            diags.push(
+                file.warning("removed-link", span, msg.clone()).with_label("only http(s) and mailto links are kept"),
+            );
         }
     }
     (r, diags)

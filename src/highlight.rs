@@ -25,26 +25,96 @@ enum Lang {
 
 const PYTHON_KEYWORDS: &[&str] = &[
     "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
-    "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
-    "raise", "return", "try", "while", "with", "yield", "match", "case",
+    "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+    "return", "try", "while", "with", "yield", "match", "case",
 ];
 const PYTHON_CONSTANTS: &[&str] = &["True", "False", "None", "self", "cls"];
 const PYTHON_BUILTINS: &[&str] = &[
-    "abs", "all", "any", "bool", "dict", "dir", "enumerate", "filter", "float", "format", "getattr", "hasattr",
-    "int", "isinstance", "iter", "len", "list", "map", "max", "min", "next", "open", "print", "range", "repr",
-    "round", "set", "setattr", "sorted", "str", "sum", "super", "tuple", "type", "zip",
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "dict",
+    "dir",
+    "enumerate",
+    "filter",
+    "float",
+    "format",
+    "getattr",
+    "hasattr",
+    "int",
+    "isinstance",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "open",
+    "print",
+    "range",
+    "repr",
+    "round",
+    "set",
+    "setattr",
+    "sorted",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "zip",
 ];
 const BASH_KEYWORDS: &[&str] = &[
     "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "while", "until", "case", "esac", "function",
     "select", "return", "export", "local", "readonly", "declare", "unset",
 ];
 const BASH_BUILTINS: &[&str] = &[
-    "cd", "echo", "printf", "source", "exit", "set", "alias", "eval", "exec", "read", "shift", "test", "trap",
-    "sudo", "docker", "udocker", "git", "pip", "pip3", "python", "python3", "curl", "wget", "deepaas-run",
+    "cd",
+    "echo",
+    "printf",
+    "source",
+    "exit",
+    "set",
+    "alias",
+    "eval",
+    "exec",
+    "read",
+    "shift",
+    "test",
+    "trap",
+    "sudo",
+    "docker",
+    "udocker",
+    "git",
+    "pip",
+    "pip3",
+    "python",
+    "python3",
+    "curl",
+    "wget",
+    "deepaas-run",
 ];
 const DOCKERFILE_INSTRUCTIONS: &[&str] = &[
-    "from", "run", "cmd", "label", "maintainer", "expose", "env", "add", "copy", "entrypoint", "volume", "user",
-    "workdir", "arg", "onbuild", "stopsignal", "healthcheck", "shell",
+    "from",
+    "run",
+    "cmd",
+    "label",
+    "maintainer",
+    "expose",
+    "env",
+    "add",
+    "copy",
+    "entrypoint",
+    "volume",
+    "user",
+    "workdir",
+    "arg",
+    "onbuild",
+    "stopsignal",
+    "healthcheck",
+    "shell",
 ];
 const DATA_CONSTANTS: &[&str] = &["true", "false", "null", "yes", "no", "on", "off", "~"];
 
@@ -186,13 +256,16 @@ impl Lexer<'_> {
             // Shell variables: $NAME, ${...}, $1, $?.
             if b == b'$' && matches!(lang, Lang::Bash | Lang::Dockerfile) {
                 let end = match self.peek(1) {
-                    Some(b'{') => {
-                        self.bytes[self.pos..].iter().position(|&c| c == b'}' || c == b'\n').map_or(self.bytes.len(), |i| self.pos + i + 1)
-                    }
+                    Some(b'{') => self.bytes[self.pos..]
+                        .iter()
+                        .position(|&c| c == b'}' || c == b'\n')
+                        .map_or(self.bytes.len(), |i| self.pos + i + 1),
                     Some(c) if is_ident_start(c) => {
                         self.pos + 1 + self.bytes[self.pos + 1..].iter().take_while(|&&c| is_ident(c)).count()
                     }
-                    Some(c) if c.is_ascii_digit() || matches!(c, b'?' | b'@' | b'*' | b'#' | b'$' | b'!') => self.pos + 2,
+                    Some(c) if c.is_ascii_digit() || matches!(c, b'?' | b'@' | b'*' | b'#' | b'$' | b'!') => {
+                        self.pos + 2
+                    }
                     _ => self.pos + 1,
                 };
                 let end = end.min(self.bytes.len());
@@ -202,7 +275,8 @@ impl Lexer<'_> {
             }
             // Python decorators.
             if b == b'@' && lang == Lang::Python && self.at_line_start(false) {
-                let end = self.pos + 1 + self.bytes[self.pos + 1..].iter().take_while(|&&c| is_ident(c) || c == b'.').count();
+                let end =
+                    self.pos + 1 + self.bytes[self.pos + 1..].iter().take_while(|&&c| is_ident(c) || c == b'.').count();
                 self.emit(Some("hl-entity hl-name hl-function hl-decorator"), end);
                 continue;
             }
@@ -237,7 +311,9 @@ impl Lexer<'_> {
                 + 1
                 + self.bytes[self.pos + 1..]
                     .iter()
-                    .take_while(|&&c| !(is_ident(c) || matches!(c, b'#' | b'"' | b'\'' | b'$' | b'@' | b'[') || c >= 0x80))
+                    .take_while(|&&c| {
+                        !(is_ident(c) || matches!(c, b'#' | b'"' | b'\'' | b'$' | b'@' | b'[') || c >= 0x80)
+                    })
                     .count();
             // Never split a multi-byte character.
             let end = (end..=self.bytes.len()).find(|&i| self.code.is_char_boundary(i)).unwrap_or(self.bytes.len());
@@ -320,7 +396,11 @@ mod tests {
                 _ => {}
             }
         }
-        out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
     }
 
     const SAMPLES: &[(&str, &str)] = &[
@@ -336,12 +416,27 @@ mod tests {
     fn output_is_the_input_escaped_with_spans_only() {
         let hostile = "<script>alert(1)</script> & \"' ünïcödé 😀 \u{0} \\";
         for (lang, code) in SAMPLES {
-            for code in [code.to_string(), format!("{code}{hostile}"), hostile.to_string(), String::new(), "\"unterminated".into(), "'\\".into(), "${".into(), "$".into(), "@".into(), "[".into()] {
+            for code in [
+                code.to_string(),
+                format!("{code}{hostile}"),
+                hostile.to_string(),
+                String::new(),
+                "\"unterminated".into(),
+                "'\\".into(),
+                "${".into(),
+                "$".into(),
+                "@".into(),
+                "[".into(),
+            ] {
                 let html = highlight(&code, lang).unwrap();
                 assert_eq!(text_of(&html), code, "{lang}: {html}");
                 assert!(!html.contains("<script"), "{lang}: {html}");
                 let tags = html.matches('<').count();
-                assert_eq!(tags, html.matches("<span class=\"").count() + html.matches("</span>").count(), "{lang}: {html}");
+                assert_eq!(
+                    tags,
+                    html.matches("<span class=\"").count() + html.matches("</span>").count(),
+                    "{lang}: {html}"
+                );
             }
         }
     }
@@ -351,7 +446,10 @@ mod tests {
         let py = highlight(SAMPLES[0].1, "python").unwrap();
         assert!(py.contains(r#"<span class="hl-keyword">import</span>"#), "{py}");
         assert!(py.contains(r#"<span class="hl-entity hl-name hl-function">predict</span>"#), "{py}");
-        assert!(py.contains(r#"<span class="hl-string hl-quoted">&quot;http://127.0.0.1:5000/v2/&quot;</span>"#), "{py}");
+        assert!(
+            py.contains(r#"<span class="hl-string hl-quoted">&quot;http://127.0.0.1:5000/v2/&quot;</span>"#),
+            "{py}"
+        );
         assert!(py.contains(r#"<span class="hl-comment"># call</span>"#), "{py}");
         assert!(py.contains(r#"<span class="hl-constant hl-numeric">1.5e</span>"#), "{py}");
         assert!(py.contains(r#"<span class="hl-support hl-function">open</span>"#), "{py}");
@@ -368,7 +466,10 @@ mod tests {
         assert!(sh.contains(r#"<span class="hl-comment"># done</span>"#), "{sh}");
 
         let json = highlight(SAMPLES[2].1, "json").unwrap();
-        assert!(json.contains(r#"<span class="hl-support hl-type hl-property-name hl-json">&quot;key&quot;</span>"#), "{json}");
+        assert!(
+            json.contains(r#"<span class="hl-support hl-type hl-property-name hl-json">&quot;key&quot;</span>"#),
+            "{json}"
+        );
         assert!(json.contains(r#"<span class="hl-string hl-quoted">&quot;value&quot;</span>"#), "{json}");
         assert!(json.contains(r#"<span class="hl-constant hl-language">null</span>"#), "{json}");
 

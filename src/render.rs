@@ -418,40 +418,37 @@ impl<'a> Renderer<'a> {
     ) -> Result<()> {
         let size = self.site.settings.page_size.max(1);
         let total = modules.len().div_ceil(size).max(1);
-        (1..=total)
-            .into_par_iter()
-            .filter(|n| only.is_none_or(|o| o.contains(n)))
-            .try_for_each(|n| {
-                let path = list_url(base, n);
-                let chunk = modules.chunks(size).nth(n - 1).unwrap_or(&[]);
-                let page_title = if n > 1 { format!("{title} (page {n} of {total})") } else { title.to_string() };
-                let mut ctx = self.common(&path, &page_title, description);
-                let cards: Vec<Card> = chunk.iter().map(|m| self.card(m)).collect();
-                ctx.insert("modules", &cards);
-                ctx.insert(
-                    "pagination",
-                    &Pagination {
-                        current: n,
-                        total,
-                        prev_url: (n > 1).then(|| list_url(base, n - 1)),
-                        next_url: (n < total).then(|| list_url(base, n + 1)),
-                        // Only the links the list shows (first, last, and three either side
-                        // of the current page, the outermost of those as a gap): every page
-                        // listing all pages would make long lists quadratic.
-                        pages: (1..=total)
-                            .filter(|&i| i == 1 || i == total || i.abs_diff(n) <= 3)
-                            .map(|i| PageLink {
-                                number: i,
-                                url: list_url(base, i),
-                                current: i == n,
-                                gap: i.abs_diff(n) == 3 && i != 1 && i != total,
-                            })
-                            .collect(),
-                    },
-                );
-                extra(&mut ctx);
-                emit(self.render(template, &ctx, path)?)
-            })
+        (1..=total).into_par_iter().filter(|n| only.is_none_or(|o| o.contains(n))).try_for_each(|n| {
+            let path = list_url(base, n);
+            let chunk = modules.chunks(size).nth(n - 1).unwrap_or(&[]);
+            let page_title = if n > 1 { format!("{title} (page {n} of {total})") } else { title.to_string() };
+            let mut ctx = self.common(&path, &page_title, description);
+            let cards: Vec<Card> = chunk.iter().map(|m| self.card(m)).collect();
+            ctx.insert("modules", &cards);
+            ctx.insert(
+                "pagination",
+                &Pagination {
+                    current: n,
+                    total,
+                    prev_url: (n > 1).then(|| list_url(base, n - 1)),
+                    next_url: (n < total).then(|| list_url(base, n + 1)),
+                    // Only the links the list shows (first, last, and three either side
+                    // of the current page, the outermost of those as a gap): every page
+                    // listing all pages would make long lists quadratic.
+                    pages: (1..=total)
+                        .filter(|&i| i == 1 || i == total || i.abs_diff(n) <= 3)
+                        .map(|i| PageLink {
+                            number: i,
+                            url: list_url(base, i),
+                            current: i == n,
+                            gap: i.abs_diff(n) == 3 && i != 1 && i != total,
+                        })
+                        .collect(),
+                },
+            );
+            extra(&mut ctx);
+            emit(self.render(template, &ctx, path)?)
+        })
     }
 
     /// The home page and its later pages (`only`: just these page numbers).
@@ -479,7 +476,16 @@ impl<'a> Renderer<'a> {
                 &serde_json::json!({"slug": c.slug, "title": c.title, "summary": c.summary, "content": content, "icon": icon, "icon_url": icon_url, "count": count}),
             );
         };
-        self.paginated(&format!("categories/{}/", c.slug), "category.html", &modules, &c.title, &c.summary, extra, only, emit)
+        self.paginated(
+            &format!("categories/{}/", c.slug),
+            "category.html",
+            &modules,
+            &c.title,
+            &c.summary,
+            extra,
+            only,
+            emit,
+        )
     }
 
     fn tag_pages(&self, g: &TagGroup, only: Option<&[usize]>, emit: &Emit<'_>) -> Result<()> {
@@ -488,7 +494,16 @@ impl<'a> Renderer<'a> {
         let extra = |ctx: &mut Context| {
             ctx.insert("tag", &serde_json::json!({"name": g.tag.name, "slug": g.tag.slug, "count": g.modules.len()}));
         };
-        self.paginated(&format!("tags/{}/", g.tag.slug), "tag.html", &g.modules, &title, &description, extra, only, emit)
+        self.paginated(
+            &format!("tags/{}/", g.tag.slug),
+            "tag.html",
+            &g.modules,
+            &title,
+            &description,
+            extra,
+            only,
+            emit,
+        )
     }
 
     /// The pages that show module `slug` (after an edit that kept its slug, category and

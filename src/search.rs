@@ -96,10 +96,8 @@ impl SearchIndex {
     pub fn build(mut docs: Vec<Document>) -> SearchIndex {
         docs.sort_by(|a, b| a.slug.cmp(&b.slug));
         let lang = English::new();
-        let analysed: Vec<Analysed> = docs
-            .par_iter()
-            .map_init(|| lang.make_pipeline(), |pipeline, d| analyse(&lang, pipeline, d))
-            .collect();
+        let analysed: Vec<Analysed> =
+            docs.par_iter().map_init(|| lang.make_pipeline(), |pipeline, d| analyse(&lang, pipeline, d)).collect();
         let lengths = analysed.iter().map(|a| a.lengths).collect();
         let fields: Vec<FieldTerms> = (0..FIELDS.len())
             .into_par_iter()
@@ -186,7 +184,10 @@ impl SearchIndex {
             current.extend_from_slice(entry.as_bytes());
             if current.len() >= SHARD_BYTES {
                 current.push(b']');
-                out.push(OutputFile { path: format!("search-index/terms/{}.json", out.len()), bytes: std::mem::take(&mut current) });
+                out.push(OutputFile {
+                    path: format!("search-index/terms/{}.json", out.len()),
+                    bytes: std::mem::take(&mut current),
+                });
             }
         }
         if !current.is_empty() {
@@ -195,7 +196,10 @@ impl SearchIndex {
         }
         let layout = ShardLayout { terms, firsts };
         let modules = self.modules(site);
-        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout.firsts) });
+        out.push(OutputFile {
+            path: "search-index/meta.json".into(),
+            bytes: self.meta_json(site, &modules, &layout.firsts),
+        });
         for k in 0..modules.len().div_ceil(DOC_CHUNK) {
             out.push(docs_chunk(&modules, k));
         }
@@ -282,7 +286,13 @@ impl SearchIndex {
     /// The files of `search-index/` that an edit of module `slug` changed (`changed`:
     /// from [`Self::replace`]): the shards of those terms, meta, the module's result
     /// data, sort keys. Shard boundaries stay where the full build put them.
-    pub fn updated_files(&self, site: &Site, layout: &mut ShardLayout, slug: &str, changed: &[String]) -> Vec<OutputFile> {
+    pub fn updated_files(
+        &self,
+        site: &Site,
+        layout: &mut ShardLayout,
+        slug: &str,
+        changed: &[String],
+    ) -> Vec<OutputFile> {
         let mut shards = std::collections::BTreeSet::new();
         for t in changed.iter().filter(|t| t.chars().all(|c| (c as u32) < 0x10000)) {
             let present = self.fields.iter().enumerate().any(|(f, _)| self.postings(f, t).is_some());
@@ -306,15 +316,20 @@ impl SearchIndex {
         let mut out = Vec::new();
         for k in shards {
             let lo = layout.terms.partition_point(|u| index_order(u, &layout.firsts[k]) == Ordering::Less);
-            let hi = layout
-                .firsts
-                .get(k + 1)
-                .map_or(layout.terms.len(), |next| layout.terms.partition_point(|u| index_order(u, next) == Ordering::Less));
+            let hi = layout.firsts.get(k + 1).map_or(layout.terms.len(), |next| {
+                layout.terms.partition_point(|u| index_order(u, next) == Ordering::Less)
+            });
             let entries: Vec<String> = layout.terms[lo..hi].iter().map(|t| self.entry(t)).collect();
-            out.push(OutputFile { path: format!("search-index/terms/{k}.json"), bytes: format!("[{}]", entries.join(",")).into_bytes() });
+            out.push(OutputFile {
+                path: format!("search-index/terms/{k}.json"),
+                bytes: format!("[{}]", entries.join(",")).into_bytes(),
+            });
         }
         let modules = self.modules(site);
-        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout.firsts) });
+        out.push(OutputFile {
+            path: "search-index/meta.json".into(),
+            bytes: self.meta_json(site, &modules, &layout.firsts),
+        });
         if let Ok(doc) = self.refs.binary_search_by(|r| r.as_str().cmp(slug)) {
             out.push(docs_chunk(&modules, doc / DOC_CHUNK));
         }
@@ -323,7 +338,8 @@ impl SearchIndex {
     }
 
     fn meta_json(&self, site: &Site, modules: &[&Module], first_terms: &[String]) -> Vec<u8> {
-        let categories: Vec<(&str, &str)> = site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
+        let categories: Vec<(&str, &str)> =
+            site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
         let category_index: HashMap<&str, usize> =
             site.categories.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
         let mut tags: Vec<&str> = modules.iter().flat_map(|m| m.tags.iter().map(|t| t.name.as_str())).collect();
@@ -364,7 +380,6 @@ impl SearchIndex {
         });
         meta.to_string().into_bytes()
     }
-
 }
 
 /// Where the term shards start, kept between a full build and `serve`'s updates.
@@ -584,7 +599,16 @@ mod tests {
     #[test]
     fn same_bytes_as_elasticlunr_rs_on_awkward_text() {
         assert_same(vec![
-            doc("b-doc", ["Hello world", "tag-one two", "The cat sat-on 12 1.5 hello", "Biomedical", "cats cats cats 2019 v2.0 c++"]),
+            doc(
+                "b-doc",
+                [
+                    "Hello world",
+                    "tag-one two",
+                    "The cat sat-on 12 1.5 hello",
+                    "Biomedical",
+                    "cats cats cats 2019 v2.0 c++",
+                ],
+            ),
             doc("2048", ["World", "", "cats", "General purpose", "ünïcödé café naïve 😀 emoji😀 a\u{1F600}b x"]),
             doc("a", ["", "", "", "", ""]),
             doc("0", ["the of and", "!!!", "-- --", "\"quoted\" (paren) [x]", "tab\tseparated\nlines and  spaces"]),
@@ -615,7 +639,10 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             let slug = path.file_stem().unwrap().to_string_lossy().to_string();
             let (head, body) = text.split_at(text.len() / 3);
-            docs.push(Document { slug, fields: [head.into(), "a b".into(), body[..body.len() / 2].into(), "x".into(), body.into()] });
+            docs.push(Document {
+                slug,
+                fields: [head.into(), "a b".into(), body[..body.len() / 2].into(), "x".into(), body.into()],
+            });
         }
         assert!(docs.len() >= 40);
         assert_same(docs);

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::build::BuildOptions;
-use crate::session::Session;
 use crate::diagnostics::{self, Format};
 use crate::error::{Error, Result};
 use crate::markdown::escape;
+use crate::session::Session;
 
 /// Paths the server answers itself; nothing of the site can live there.
 const RELOAD_SCRIPT: &str = "/__marketplace/livereload.js";
@@ -56,12 +56,13 @@ pub fn serve(opts: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(Sock
     let site = work.join("public");
     let base_url = format!("http://{addr}/");
 
-    let state: Arc<Shared> = Arc::new((Mutex::new(State { site: site.clone(), version: 1, error: None }), Condvar::new(), Default::default()));
-    let mut session = Session::new(BuildOptions {
-        root: root.clone(),
-        output: Some(site.clone()),
-        base_url: Some(base_url.clone()),
-    });
+    let state: Arc<Shared> = Arc::new((
+        Mutex::new(State { site: site.clone(), version: 1, error: None }),
+        Condvar::new(),
+        Default::default(),
+    ));
+    let mut session =
+        Session::new(BuildOptions { root: root.clone(), output: Some(site.clone()), base_url: Some(base_url.clone()) });
     rebuild(&mut session, &[], &state);
 
     // One thread accepts, one thread per connection answers: a slow client holds only its
@@ -155,7 +156,9 @@ fn rebuild(session: &mut Session, changed: &[PathBuf], state: &Shared) {
     let error = match result {
         Ok(r) => {
             match &r.incremental {
-                Some(files) => eprintln!("rebuilt {} modules in {} ms (updated {})", r.modules, r.millis, files.join(", ")),
+                Some(files) => {
+                    eprintln!("rebuilt {} modules in {} ms (updated {})", r.modules, r.millis, files.join(", "))
+                }
                 None => eprintln!("rebuilt {} modules in {} ms", r.modules, r.millis),
             }
             None
@@ -196,7 +199,13 @@ struct Reply {
 
 impl Reply {
     fn text(status: u16, body: impl Into<String>) -> Reply {
-        Reply { status, content_type: "text/plain; charset=utf-8", body: body.into().into_bytes(), extra: "", immutable: false }
+        Reply {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: body.into().into_bytes(),
+            extra: "",
+            immutable: false,
+        }
     }
 }
 

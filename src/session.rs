@@ -85,7 +85,8 @@ impl Session {
         built.index.write_elasticlunr_json(&mut bytes).map_err(Error::io("write", "search-index.json"))?;
         put(&built.output, OutputFile { path: "search-index.json".into(), bytes })?;
         let site = &built.site;
-        for (path, text) in [("catalogue.json", outputs::catalogue_json(site)), ("sitemap.xml", outputs::sitemap(site))] {
+        for (path, text) in [("catalogue.json", outputs::catalogue_json(site)), ("sitemap.xml", outputs::sitemap(site))]
+        {
             put(&built.output, OutputFile { path: path.into(), bytes: text.into_bytes() })?;
         }
         self.behind = false;
@@ -146,7 +147,8 @@ impl Session {
             let Some(m) = parsed else { continue };
             let Ok(at) = built.site.modules.binary_search_by(|x| x.slug.as_str().cmp(slug)) else { return Ok(None) };
             let old = &built.site.modules[at];
-            let tag_slugs = |m: &module::Module| m.tags.iter().map(|t| (t.slug.clone(), t.name.clone())).collect::<Vec<_>>();
+            let tag_slugs =
+                |m: &module::Module| m.tags.iter().map(|t| (t.slug.clone(), t.name.clone())).collect::<Vec<_>>();
             if old.category != m.category || tag_slugs(old) != tag_slugs(&m) {
                 return Ok(None);
             }

@@ -166,7 +166,9 @@ fn refuses_traversal_and_other_methods() {
 /// The files of `search-index/` whose cut into shards may differ (serve keeps the full
 /// build's shard boundaries), as what they mean: every term entry in order, and meta
 /// without the boundaries.
-fn search_content(files: &mut std::collections::BTreeMap<String, Vec<u8>>) -> (Vec<serde_json::Value>, serde_json::Value) {
+fn search_content(
+    files: &mut std::collections::BTreeMap<String, Vec<u8>>,
+) -> (Vec<serde_json::Value>, serde_json::Value) {
     let mut meta: serde_json::Value = serde_json::from_slice(&files.remove("search-index/meta.json").unwrap()).unwrap();
     let shards = meta.as_object_mut().unwrap().remove("shards").unwrap();
     let mut terms = Vec::new();
@@ -215,8 +217,11 @@ fn an_edit_updates_the_site_as_a_full_build_would() {
             break;
         }
         if start.elapsed() > Duration::from_secs(15) {
-            let differ: Vec<&String> =
-                full.keys().filter(|k| served.get(*k) != full.get(*k)).chain(served.keys().filter(|k| !full.contains_key(*k))).collect();
+            let differ: Vec<&String> = full
+                .keys()
+                .filter(|k| served.get(*k) != full.get(*k))
+                .chain(served.keys().filter(|k| !full.contains_key(*k)))
+                .collect();
             panic!("the served site differs from a full build: {differ:?}");
         }
         std::thread::sleep(Duration::from_millis(100));
