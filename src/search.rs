@@ -151,7 +151,8 @@ impl SearchIndex {
     }
 
     /// [`Self::write_elasticlunr_json`] into memory.
-    pub fn elasticlunr_json(&self) -> Vec<u8> {
+    #[cfg(test)]
+    fn elasticlunr_json(&self) -> Vec<u8> {
         let mut out = Vec::new();
         let _ = self.write_elasticlunr_json(&mut out);
         out

@@ -8,8 +8,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
@@ -157,13 +155,6 @@ impl Drop for Staging {
 
 fn poisoned() -> Error {
     Error::Usage("a thread writing the site failed".into())
-}
-
-/// Writes `files` as the new content of `output`.
-pub fn write_site(output: &Path, files: Vec<OutputFile>) -> Result<()> {
-    let staging = Staging::new(output)?;
-    files.into_par_iter().try_for_each(|f| staging.put(f))?;
-    staging.commit()
 }
 
 /// Temporary trees of earlier builds that were killed before they could clean up.
