@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod module;
 pub mod outputs;
 pub mod render;
+pub mod sanitize;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
