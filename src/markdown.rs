@@ -146,6 +146,9 @@ impl Markdown {
                     self.check_link(dest_url, range.clone(), trust, &mut out);
                 }
                 Event::Text(t) | Event::Code(t) => push_plain(&mut out.plain, t),
+                Event::Html(t) | Event::InlineHtml(t) => {
+                    crate::sanitize::raw_html_warnings(t, range.start, trust, &mut out.removed_links)
+                }
                 _ => {}
             }
             // Footnotes get ids of our own, `fn-<number>`: a label could take an id of the theme,
