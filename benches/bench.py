@@ -30,7 +30,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BENCHES = REPO / "benches"
 WORK = BENCHES / ".work"
-MARKETPLACE = REPO / "target" / "release" / "marketplace"
+
+
+def release_binary():
+    """The release binary where cargo puts it (CARGO_TARGET_DIR, a cargo config's
+    build.target-dir, or target/): scripts/release-binary asks cargo metadata."""
+    out = subprocess.run([str(REPO / "scripts" / "release-binary")], capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+MARKETPLACE = release_binary()
 GNU_TIME = "/usr/bin/time"
 HUGO_SITE = BENCHES / "hugo-site"
 GB = 1024 ** 3
@@ -291,7 +300,7 @@ def report(results):
     p = lines.append
     meta = results["meta"]
     p(f"marketplace benchmark, {meta['date']}: {meta['cpus']} cores, {meta['memory_gb']:.0f} GB RAM, "
-      f"{meta['hugo']}, {meta['marketplace']} ({MARKETPLACE.relative_to(REPO)}, built {meta['marketplace_built']})")
+      f"{meta['hugo']}, {meta['marketplace']} ({MARKETPLACE}, built {meta['marketplace_built']})")
     p("")
     p("Full build into a fresh directory (median of R runs, alternating marketplace/Hugo):")
     p("")

@@ -21,5 +21,5 @@ for pkg in time chromium; do
   fi
 done
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error
-[ -x target/release/marketplace ] || cargo build --release --quiet
+[ -x "$(scripts/release-binary)" ] || cargo build --release --quiet
 exec python3 benches/bench.py "$@"

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 S=${CATALOGUE:-../shared/catalogue}
-bin=${MARKETPLACE:-target/release/marketplace}
+bin=${MARKETPLACE:-$(scripts/release-binary)}
 [ -x "$bin" ] || cargo build --release --quiet
 
 deep=()

@@ -4,7 +4,8 @@
    Chromium (Debian's /usr/bin/chromium, driven by playwright-core): the home page, a
    module page and search results, at desktop (1280x900) and phone (390x844) sizes, into
    docs/screenshots/. Builds the site first with the marketplace binary
-   (target/release/marketplace: `cargo build --release`; see tests/js/lib/site.js).
+   (the release build where cargo puts it, CARGO_TARGET_DIR included: `cargo build
+   --release`; tests/js/lib/site.js finds it).
    External images of module descriptions are not fetched: they are drawn as a neutral
    placeholder, so the pictures do not depend on the network.
 

@@ -11,13 +11,37 @@ const { execFileSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'browser');
 
-/* The build binary: $MARKETPLACE_BIN, else target/release, else target/debug. */
+/* Where cargo puts its builds: $CARGO_TARGET_DIR (relative to the repository when it is
+   relative, as cargo takes it), else what `cargo metadata` says (it also knows
+   `build.target-dir` of a cargo config), else target/. */
+function targetDir() {
+  const env = process.env.CARGO_TARGET_DIR;
+  if (env) return path.resolve(ROOT, env);
+  try {
+    const out = execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps', '--offline'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const dir = JSON.parse(out.toString()).target_directory;
+    if (dir) return dir;
+  } catch (error) {
+    /* No cargo on the PATH: the default layout is the best guess. */
+  }
+  return path.join(ROOT, 'target');
+}
+
+/* The build binary: $MARKETPLACE_BIN, else the release build, else the debug build, in
+   cargo's target directory. */
 function binary() {
-  const candidates = [
-    process.env.MARKETPLACE_BIN,
-    path.join(ROOT, 'target', 'release', 'marketplace'),
-    path.join(ROOT, 'target', 'debug', 'marketplace'),
-  ].filter(Boolean);
+  if (process.env.MARKETPLACE_BIN) {
+    if (!fs.existsSync(process.env.MARKETPLACE_BIN)) {
+      throw new Error(`MARKETPLACE_BIN is ${process.env.MARKETPLACE_BIN}, which does not exist`);
+    }
+    return process.env.MARKETPLACE_BIN;
+  }
+  const dir = targetDir();
+  const candidates = [path.join(dir, 'release', 'marketplace'), path.join(dir, 'debug', 'marketplace')];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
     throw new Error('no marketplace binary (tried ' + candidates.join(', ') + '): run `cargo build --release` first');
@@ -28,6 +52,16 @@ function binary() {
 /* The module files of a fixture directory: its .md files but a README.md. */
 function fixtureFiles(dir) {
   return fs.readdirSync(dir).filter((name) => name.endsWith('.md') && name !== 'README.md').sort();
+}
+
+/* Why a child process (or the lookup before it) failed: its stderr when it wrote any,
+   else its exit status or signal, else the error's own message; never empty. */
+function failure(error) {
+  const stderr = error.stderr ? error.stderr.toString().trim() : '';
+  if (stderr) return stderr.slice(-4000);
+  if (error.status != null) return `exit status ${error.status}: ${error.message}`;
+  if (error.signal) return `killed by ${error.signal}: ${error.message}`;
+  return error.message || String(error);
 }
 
 /* Builds the site into a fresh temp dir; returns {root, dir (the output), cleanup()}.
@@ -53,11 +87,10 @@ function buildSite(options = {}) {
   try {
     execFileSync(binary(), ['build', '--root', root, '--output', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
-    const stderr = error.stderr ? error.stderr.toString() : '';
     fs.rmSync(root, { recursive: true, force: true });
-    throw new Error('building the browser test site failed:\n' + stderr.slice(-4000));
+    throw new Error('building the browser test site failed: ' + failure(error), { cause: error });
   }
   return { root, dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
-module.exports = { ROOT, FIXTURES, binary, buildSite, fixtureFiles };
+module.exports = { ROOT, FIXTURES, binary, buildSite, failure, fixtureFiles, targetDir };
