@@ -68,29 +68,136 @@ async function axe(page) {
   });
 }
 
-/* Whether the current document scrolls sideways; returns null when it does not, else a
-   description naming the outermost elements that stick out of the viewport (not those
-   inside a box that scrolls or clips them). */
-async function sidewaysScroll(page) {
+/* Whether the current document scrolls sideways: null when it does not, else
+   {scrollWidth, clientWidth, bodyScrollWidth, culprits}. The document scrolls sideways when
+   the root's or the body's scrollWidth exceeds the root's clientWidth. `culprits` are the
+   outermost elements that stick out of the viewport (not those inside a box that scrolls or
+   clips them), the widest first, each {tag, id, classes, inside (its nearest ancestor with an
+   id or a class), right, width, text (its start)}. */
+async function overflow(page) {
   return page.evaluate(() => {
     const root = document.documentElement;
-    if (root.scrollWidth <= root.clientWidth) return null;
     const width = root.clientWidth;
+    const bodyWidth = document.body ? document.body.scrollWidth : 0;
+    if (root.scrollWidth <= width && bodyWidth <= width) return null;
+    const clips = (a) => getComputedStyle(a).overflowX !== 'visible';
     const sticksOut = (el) => {
       if (el.getBoundingClientRect().right <= width + 0.5) return false;
       for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-        if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= width + 0.5) return false;
+        if (clips(a) && a.getBoundingClientRect().right <= width + 0.5) return false;
       }
       return true;
     };
     const culprits = [];
     for (const el of document.body.querySelectorAll('*')) {
       if (!sticksOut(el) || (el.parentElement !== document.body && sticksOut(el.parentElement))) continue;
-      const classes = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
-      culprits.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${classes} (right edge ${Math.round(el.getBoundingClientRect().right)})`);
+      const box = el.getBoundingClientRect();
+      let named = el.parentElement;
+      while (named && named !== document.body && !named.id && !(typeof named.className === 'string' && named.className.trim())) named = named.parentElement;
+      const inside = named && named !== document.body
+        ? named.tagName.toLowerCase() + (named.id ? '#' + named.id : '') + (typeof named.className === 'string' ? named.className.trim().split(/\s+/).filter(Boolean).map((k) => '.' + k).join('') : '')
+        : '';
+      culprits.push({
+        inside,
+        tag: el.tagName.toLowerCase(),
+        id: el.id || '',
+        classes: typeof el.className === 'string' ? el.className.trim().split(/\s+/).filter(Boolean) : [],
+        right: Math.round(box.right),
+        width: Math.round(box.width),
+        text: (el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 60),
+      });
     }
-    return `scrollWidth ${root.scrollWidth} > clientWidth ${width}; sticking out: ${culprits.slice(0, 8).join(', ') || '?'}`;
+    culprits.sort((a, b) => b.right - a.right);
+    return { scrollWidth: root.scrollWidth, clientWidth: width, bodyScrollWidth: bodyWidth, culprits };
   });
+}
+
+/* One culprit of `overflow` as text: tag#id.classes [in ancestor] (right edge R, W px wide)
+   "text...". */
+function describeCulprit(c) {
+  const name = c.tag + (c.id ? '#' + c.id : '') + c.classes.map((k) => '.' + k).join('') + (c.inside ? ` in ${c.inside}` : '');
+  const text = c.text ? ` "${c.text}${c.text.length >= 60 ? '...' : ''}"` : '';
+  return `${name} (right edge ${c.right}, ${c.width} px wide)${text}`;
+}
+
+/* `overflow` as one line (null when the page fits): the widths and the elements that stick
+   out, the widest first (at most `max`). */
+function describeOverflow(o, max = 3) {
+  if (!o) return null;
+  const list = o.culprits.slice(0, max).map(describeCulprit).join('; ') || '?';
+  const more = o.culprits.length > max ? `; and ${o.culprits.length - max} more` : '';
+  return `scrollWidth ${o.scrollWidth} (body ${o.bodyScrollWidth}) > clientWidth ${o.clientWidth}; sticking out: ${list}${more}`;
+}
+
+/* Whether the current document scrolls sideways; null when it does not, else the
+   description of `describeOverflow`. */
+async function sidewaysScroll(page) {
+  return describeOverflow(await overflow(page));
+}
+
+/* The phone widths every page must fit without scrolling sideways. */
+const PHONE_WIDTHS = [
+  { name: 'small phone', width: 320, height: 640 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+/* Loads each page of `pages` ({path, ready?} or a path, relative to the page's baseURL)
+   once (waitUntil 'load'; `ready`, a selector, awaited when given), then checks it at each
+   width of `widths` in each colour scheme of `schemes`, resizing the viewport and switching
+   the scheme without reloading (the media queries apply at once; no layout of the theme
+   depends on a script). Widths and schemes go back and forth (320 light, 320 dark, 390
+   dark, 390 light, then the next page at 390 light...) so that no switch is wasted. One page object does it all, one load a
+   page: cheap enough to run over every page of a site. Resolves to {loaded, checked,
+   problems: [{path, width, scheme, overflow}]}. */
+async function sidewaysEverywhere(page, pages, widths = PHONE_WIDTHS, schemes = SCHEMES) {
+  const problems = [];
+  let checked = 0;
+  let width = null;
+  let scheme = null;
+  for (const entry of pages) {
+    const p = typeof entry === 'string' ? { path: entry } : entry;
+    await page.goto(p.path, { waitUntil: 'load' });
+    if (p.ready) await page.waitForSelector(p.ready);
+    const widthOrder = widths[widths.length - 1].width === width ? [...widths].reverse() : widths;
+    for (const w of widthOrder) {
+      if (width !== w.width) {
+        await page.setViewportSize({ width: w.width, height: w.height });
+        width = w.width;
+      }
+      const order = schemes[0] === scheme || !schemes.includes(scheme) ? schemes : [...schemes].reverse();
+      for (const s of order) {
+        if (scheme !== s) {
+          await page.emulateMedia({ colorScheme: s });
+          scheme = s;
+        }
+        const o = await overflow(page);
+        checked += 1;
+        if (o) problems.push({ path: p.path, width: w.width, scheme: s, overflow: o });
+      }
+    }
+  }
+  /* in the order of `pages`, `widths` and `schemes`, whatever order they were checked in */
+  const rank = (x) => [pages.findIndex((e) => (typeof e === 'string' ? e : e.path) === x.path),
+    widths.findIndex((w) => w.width === x.width), schemes.indexOf(x.scheme)];
+  problems.sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2];
+  });
+  return { loaded: pages.length, checked, problems };
+}
+
+/* The problems of `sidewaysEverywhere` as text: one line per page and width (the schemes
+   that scroll named together), with its widths and widest elements. */
+function describeSideways(problems) {
+  const byPage = new Map();
+  for (const p of problems) {
+    const key = `${p.path} at ${p.width} px`;
+    const seen = byPage.get(key);
+    if (seen) seen.schemes.push(p.scheme);
+    else byPage.set(key, { schemes: [p.scheme], overflow: p.overflow });
+  }
+  return Array.from(byPage, ([key, v]) => `${key} (${v.schemes.join(', ')}): ${describeOverflow(v.overflow)}`);
 }
 
 /* Whether `java -version` runs. */
@@ -220,6 +327,6 @@ async function lighthouse(urls) {
 }
 
 module.exports = {
-  AXE, VNU, PAGES, WIDTHS, SCHEMES, CATEGORIES,
-  openRendered, axe, sidewaysScroll, haveJava, htmlFiles, vnu, serveLikeHost, lighthouse,
+  AXE, VNU, PAGES, WIDTHS, PHONE_WIDTHS, SCHEMES, CATEGORIES,
+  openRendered, axe, overflow, describeOverflow, sidewaysScroll, sidewaysEverywhere, describeSideways, haveJava, htmlFiles, vnu, serveLikeHost, lighthouse,
 };
