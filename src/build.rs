@@ -131,7 +131,7 @@ pub(crate) fn render_module(
     // Module pages put the description under their own h2 ("Description").
     let r = md.render(&m.body, Trust::Contributor, 3);
     let mut diags = Vec::new();
-    if !r.bad_links.is_empty() || !r.removed_links.is_empty() {
+    if !r.bad_links.is_empty() || !r.removed_links.is_empty() || r.too_deep.is_some() {
         // Re-read for positions: only for files that have something to report.
         let text = std::fs::read_to_string(root.join(&m.path)).unwrap_or_default();
         let file = SourceFile::new(m.path.clone(), text);
@@ -141,6 +141,18 @@ pub(crate) fn render_module(
                 file.error("bad-link", span, msg.clone())
                     .with_label("this link would be broken on the site")
                     .with_help("use an absolute https:// URL, or `../<slug>/index.html` for another module"),
+            );
+        }
+        if let Some((range, depth)) = &r.too_deep {
+            let span = m.body_offset + range.start..m.body_offset + range.end;
+            diags.push(
+                file.error(
+                    "too-deep",
+                    span,
+                    format!("the description nests {depth} levels deep here; the limit is {}", markdown::MAX_NESTING),
+                )
+                .with_label("one level too many")
+                .with_help("flatten the nesting: close quotes, lists or HTML elements before opening new ones"),
             );
         }
         for (range, msg) in &r.removed_links {

@@ -2,7 +2,7 @@
 //! text that the search index takes. Module descriptions are untrusted: whatever HTML
 //! they hold goes through ammonia, and only links we can vouch for survive.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -19,6 +19,11 @@ pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" }
 /// stall the build.
 const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
 const MAX_HIGHLIGHT_LINE: usize = 2_000;
+/// How deep a text may nest blocks, inline markup and raw HTML elements together. Real
+/// descriptions stay under 15; browsers stop nesting at 512 (Chromium's HTML parser), and
+/// the page's own markup takes about 12 levels around the description. Deeper texts are
+/// refused with a diagnostic.
+pub const MAX_NESTING: usize = 100;
 /// Ids the theme uses; headings never take them.
 const RESERVED_IDS: &[&str] = &[
     "main",
@@ -70,6 +75,10 @@ pub struct Rendered {
     pub bad_links: Vec<(Range<usize>, String)>,
     /// Links that the sanitiser will remove (`javascript:` and friends).
     pub removed_links: Vec<(Range<usize>, String)>,
+    /// Where the text nests deeper than [`MAX_NESTING`], and how deep it is there: such a
+    /// text is refused (`html` stays empty), since the HTML parser behind the sanitiser
+    /// costs time quadratic in the depth.
+    pub too_deep: Option<(Range<usize>, usize)>,
 }
 
 /// Who wrote the text decides how much we trust its links.
@@ -123,12 +132,20 @@ impl Markdown {
         let parser = Parser::new_ext(source, options).into_offset_iter();
 
         let mut events: Vec<Event> = Vec::new();
-        let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+        let mut ids = HeadingIds::new();
         let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
         let mut code: Option<(String, String)> = None;
-        let mut footnotes: Vec<String> = Vec::new();
+        let mut footnotes: HashMap<String, usize> = HashMap::new();
+
+        let mut nesting = Nesting::default();
 
         for (event, range) in parser {
+            // Maintainers' pages are trusted and have no diagnostics to carry a refusal.
+            if let Some(offset) = nesting.enter(&event).filter(|_| trust == Trust::Contributor) {
+                let at = (range.start + offset).min(range.end.saturating_sub(1).max(range.start));
+                out.too_deep = Some((at..at + 1, nesting.depth()));
+                return out;
+            }
             if let Some((lang, text)) = code.as_mut() {
                 match event {
                     Event::Text(t) => text.push_str(&t),
@@ -181,7 +198,7 @@ impl Markdown {
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((level, inner, text)) = heading.take() {
                         let n = (level as usize + first_heading).saturating_sub(top).clamp(2, 6);
-                        let id = unique_id(&text, &mut ids);
+                        let id = ids.unique(&text);
                         events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\">"))));
                         events.extend(inner);
                         events.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
@@ -233,15 +250,15 @@ impl Markdown {
     }
 }
 
-/// Footnotes are numbered in the order they first appear, as pulldown-cmark does.
-fn footnote_number(footnotes: &mut Vec<String>, label: &str) -> usize {
-    match footnotes.iter().position(|l| l == label) {
-        Some(i) => i + 1,
-        None => {
-            footnotes.push(label.to_string());
-            footnotes.len()
-        }
+/// Footnotes are numbered in the order they first appear, as pulldown-cmark does. A map,
+/// not a list: a description may hold thousands of them.
+fn footnote_number(footnotes: &mut HashMap<String, usize>, label: &str) -> usize {
+    if let Some(&n) = footnotes.get(label) {
+        return n;
     }
+    let n = footnotes.len() + 1;
+    footnotes.insert(label.to_string(), n);
+    n
 }
 
 fn push_plain(plain: &mut String, text: &str) {
@@ -251,16 +268,121 @@ fn push_plain(plain: &mut String, text: &str) {
     plain.push_str(text);
 }
 
-fn unique_id(text: &str, ids: &mut HashSet<String>) -> String {
-    let base = slug::slugify(text).unwrap_or_else(|| "section".into());
-    let mut id = base.clone();
-    let mut n = 1;
-    while ids.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// The nesting depth along the event stream: Markdown's own containers (each `Start` to
+/// its `End`) plus the raw HTML elements open at that point.
+#[derive(Default)]
+struct Nesting {
+    markdown: usize,
+    html: usize,
+}
+
+impl Nesting {
+    fn depth(&self) -> usize {
+        self.markdown + self.html
     }
-    ids.insert(id.clone());
-    id
+
+    /// Takes one event; past [`MAX_NESTING`], the byte offset inside the event where the
+    /// limit was passed.
+    fn enter(&mut self, event: &Event) -> Option<usize> {
+        match event {
+            Event::Start(_) => {
+                self.markdown += 1;
+                (self.depth() > MAX_NESTING).then_some(0)
+            }
+            Event::End(_) => {
+                self.markdown = self.markdown.saturating_sub(1);
+                None
+            }
+            Event::Html(t) | Event::InlineHtml(t) => self.html_tags(t),
+            _ => None,
+        }
+    }
+
+    /// Counts the start and end tags of raw HTML. Elements that are void, self-closed or
+    /// whose end tag is optional (`<p>`, `<li>`, ...: the parser closes them itself) open
+    /// no level, so ordinary HTML is never counted deeper than a browser would nest it.
+    fn html_tags(&mut self, html: &str) -> Option<usize> {
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        while let Some(j) = memchr_lt(&bytes[i..]) {
+            let start = i + j;
+            i = start + 1;
+            if html[i..].starts_with("!--") {
+                match html[i..].find("-->") {
+                    Some(end) => i += end + 3,
+                    None => return None,
+                }
+                continue;
+            }
+            let closing = bytes.get(i) == Some(&b'/');
+            let name_start = if closing { i + 1 } else { i };
+            let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+                continue;
+            }
+            let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+            let tag_end = html[name_start..].find('>').map(|k| name_start + k);
+            let self_closed = tag_end.is_some_and(|k| k > 0 && bytes[k - 1] == b'/');
+            i = name_start + name_len;
+            if closing {
+                if !opens_no_level(&name) {
+                    self.html = self.html.saturating_sub(1);
+                }
+            } else if !self_closed && !opens_no_level(&name) {
+                self.html += 1;
+                if self.depth() > MAX_NESTING {
+                    return Some(start);
+                }
+            }
+        }
+        None
+    }
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+/// Void elements and those whose end tag may be left out.
+fn opens_no_level(name: &str) -> bool {
+    matches!(
+        name,
+        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta" | "source" | "track"
+            | "wbr" | "param" | "keygen" | "p" | "li" | "dt" | "dd" | "option" | "optgroup" | "tr" | "td" | "th"
+            | "thead" | "tbody" | "tfoot" | "colgroup" | "caption" | "rb" | "rt" | "rtc" | "rp"
+    )
+}
+
+/// Heading ids, unique in the page: `same`, `same-1`, `same-2`, ... Each base remembers its
+/// next suffix, so a run of identical headings costs constant time per heading (counting
+/// from 1 every time made 10,000 of them quadratic).
+struct HeadingIds {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn new() -> Self {
+        HeadingIds { taken: RESERVED_IDS.iter().map(|s| s.to_string()).collect(), next: HashMap::new() }
+    }
+
+    fn unique(&mut self, text: &str) -> String {
+        let base = slug::slugify(text).unwrap_or_else(|| "section".into());
+        let mut id = base.clone();
+        if self.taken.contains(&id) {
+            let n = self.next.entry(base.clone()).or_insert(1);
+            // Another heading may have taken `base-n` as its own text: skip past it.
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.taken.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.taken.insert(id.clone());
+        id
+    }
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -447,7 +569,8 @@ mod tests {
         assert!(!h.contains("onerror"), "{h}");
         assert!(!h.contains("javascript:"), "{h}");
         assert!(!h.contains("data:"), "{h}");
-        assert_eq!(r.removed_links.len(), 1);
+        // The Markdown link and both raw-HTML links: each is warned about.
+        assert_eq!(r.removed_links.len(), 3, "{:?}", r.removed_links);
     }
 
     #[test]
@@ -478,6 +601,41 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"main-1\">"), "{}", r.html);
         let r = md().render("## Only level two\n\n### Three", Trust::Maintainer, 2);
         assert!(r.html.contains("<h2 id=\"only-level-two\">") && r.html.contains("<h3 id=\"three\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_ids_that_skip_taken_ones() {
+        let r = md().render("## Same 1\n\n## Same\n\n## Same\n\n## Same\n\n## Main", Trust::Contributor, 2);
+        let ids: Vec<&str> = r.html.split("id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+        assert_eq!(ids, ["same-1", "same", "same-2", "same-3", "main-1"], "{}", r.html);
+        let many = "## Same\n\n".repeat(3000);
+        let r = md().render(&many, Trust::Contributor, 2);
+        assert!(r.html.contains("id=\"same-2999\""), "the last of 3000 identical headings");
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_where_it_goes_too_deep() {
+        // 99 quotes and their paragraph make 100 levels: allowed.
+        let ok = format!("Text.\n\n{}x\n", "> ".repeat(MAX_NESTING - 1));
+        let r = md().render(&ok, Trust::Contributor, 2);
+        assert_eq!(r.too_deep, None);
+        assert!(r.html.contains("<blockquote>"));
+        // One more: refused at the paragraph that is level 101.
+        let deep = format!("Text.\n\n{}x\n", "> ".repeat(MAX_NESTING));
+        let r = md().render(&deep, Trust::Contributor, 2);
+        let (range, depth) = r.too_deep.expect("refused");
+        assert_eq!((range.start, depth), (7 + 2 * MAX_NESTING, MAX_NESTING + 1));
+        assert!(r.html.is_empty());
+        // Raw HTML elements count; void elements and optional end tags do not.
+        let html = format!("<div>{}</div>\n", "<span>".repeat(MAX_NESTING));
+        let r = md().render(&html, Trust::Contributor, 2);
+        assert_eq!(r.too_deep.map(|(r, _)| r.start), Some(5 + 6 * (MAX_NESTING - 2)), "the span at level 101");
+        let flat = format!("<div>\n{}\n</div>\n", "<p>a<br><img src=x><li>b".repeat(500));
+        assert_eq!(md().render(&flat, Trust::Contributor, 2).too_deep, None);
+        let closed = "<div><span>a</span></div>\n".repeat(1000);
+        assert_eq!(md().render(&closed, Trust::Contributor, 2).too_deep, None);
+        // Maintainers' pages are trusted: rendered whatever their depth.
+        assert!(md().render(&deep, Trust::Maintainer, 2).html.contains("<blockquote>"));
     }
 
     #[test]
