@@ -383,3 +383,30 @@ fn odd_inputs_are_diagnosed_without_panicking() {
     }
     site.build().expect(1);
 }
+
+/// Nesting is limited (the HTML parser behind the sanitiser is quadratic in the depth):
+/// past 100 levels the build refuses the file at the place where it goes too deep.
+#[test]
+fn nesting_too_deep_is_refused_where_it_goes_too_deep() {
+    let site = TestSite::new();
+    // The description starts on line 15 of `module_text`'s file; the 100 quotes of line 17
+    // take columns 1-200, and their paragraph, at column 201, is level 101.
+    let body = format!("Text.\n\n{}x", "> ".repeat(100));
+    site.module("deep-quotes.md", common::module_text("Deep quotes", &body));
+    assert_rejected(&site, "deep-quotes.md", 17, 201, "too-deep", "nests 101 levels deep here; the limit is 100");
+
+    let site = TestSite::new();
+    let body = format!("<div>{}x</div>", "<span>".repeat(20_000));
+    site.module("deep-html.md", common::module_text("Deep HTML", &body));
+    // The HTML block is level 1, the div 2: the span of level 101 is the 99th.
+    assert_rejected(&site, "deep-html.md", 15, 6 + 6 * 98, "too-deep", "the limit is 100");
+}
+
+#[test]
+fn nesting_at_the_limit_builds() {
+    let site = TestSite::new();
+    let body = format!("Text.\n\n{}x\n\n<div>{}x</div>", "> ".repeat(99), "<span>".repeat(98));
+    site.module("deep-but-fine.md", common::module_text("Deep but fine", &body));
+    site.build().expect(0);
+    assert!(site.page("modules/deep-but-fine/index.html").contains("<blockquote>"));
+}
