@@ -174,7 +174,7 @@ impl Markdown {
                 Event::FootnoteReference(label) => {
                     let n = footnote_number(&mut footnotes, &label);
                     Event::InlineHtml(CowStr::from(format!(
-                        "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"
+                        "<sup><a href=\"#fn-{n}\">{n}</a></sup>"
                     )))
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
