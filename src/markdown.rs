@@ -228,14 +228,17 @@ impl Markdown {
     }
 
     fn check_link(&self, url: &str, range: Range<usize>, trust: Trust, out: &mut Rendered) {
-        let url = url.trim();
-        let lower = url.to_ascii_lowercase();
-        if let Some(scheme) = scheme_of(&lower) {
-            if !matches!(scheme, "http" | "https" | "mailto") {
-                out.removed_links.push((range, format!("`{scheme}:` links are removed from the page")));
+        // Decided as the sanitiser decides (Unicode spaces and controls stripped, disguised
+        // schemes removed), so that the warning names what the page will lose.
+        let url = match crate::sanitize::judge_url(url) {
+            crate::sanitize::Verdict::Absolute(_) => return,
+            crate::sanitize::Verdict::Removed(why) => {
+                out.removed_links.push((range, why));
+                return;
             }
-            return;
-        }
+            crate::sanitize::Verdict::Relative(url) => url,
+        };
+        let url = url.as_ref();
         if trust == Trust::Maintainer || url.starts_with('#') || url.is_empty() {
             return;
         }
@@ -273,12 +276,17 @@ fn push_plain(plain: &mut String, text: &str) {
 #[derive(Default)]
 struct Nesting {
     markdown: usize,
-    html: usize,
+    /// The raw HTML elements open, as a browser's parser would keep them at most: every
+    /// start tag of a non-void element stays open until its end tag (which also closes
+    /// what it holds), except where the parser surely closes it first (a `<p>` before
+    /// another block, an `<li>` before the next one, ...). The parser nests no deeper than
+    /// this, so the limit cannot be passed under it.
+    html: Vec<String>,
 }
 
 impl Nesting {
     fn depth(&self) -> usize {
-        self.markdown + self.html
+        self.markdown + self.html.len()
     }
 
     /// Takes one event; past [`MAX_NESTING`], the byte offset inside the event where the
@@ -298,13 +306,10 @@ impl Nesting {
         }
     }
 
-    /// Counts the start and end tags of raw HTML. Elements that are void, self-closed or
-    /// whose end tag is optional (`<p>`, `<li>`, ...: the parser closes them itself) open
-    /// no level, so ordinary HTML is never counted deeper than a browser would nest it.
     fn html_tags(&mut self, html: &str) -> Option<usize> {
         let bytes = html.as_bytes();
         let mut i = 0;
-        while let Some(j) = memchr_lt(&bytes[i..]) {
+        while let Some(j) = bytes[i..].iter().position(|&b| b == b'<') {
             let start = i + j;
             i = start + 1;
             if html[i..].starts_with("!--") {
@@ -321,15 +326,17 @@ impl Nesting {
                 continue;
             }
             let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-            let tag_end = html[name_start..].find('>').map(|k| name_start + k);
-            let self_closed = tag_end.is_some_and(|k| k > 0 && bytes[k - 1] == b'/');
+            let self_closed = html[name_start..].find('>').is_some_and(|k| bytes[name_start + k - 1] == b'/');
             i = name_start + name_len;
             if closing {
-                if !opens_no_level(&name) {
-                    self.html = self.html.saturating_sub(1);
+                if let Some(at) = self.html.iter().rposition(|open| *open == name) {
+                    self.html.truncate(at);
                 }
-            } else if !self_closed && !opens_no_level(&name) {
-                self.html += 1;
+            } else if !self_closed && !is_void(&name) {
+                if self.html.last().is_some_and(|top| closed_by(top, &name)) {
+                    self.html.pop();
+                }
+                self.html.push(name);
                 if self.depth() > MAX_NESTING {
                     return Some(start);
                 }
@@ -339,18 +346,33 @@ impl Nesting {
     }
 }
 
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
-}
-
-/// Void elements and those whose end tag may be left out.
-fn opens_no_level(name: &str) -> bool {
+fn is_void(name: &str) -> bool {
     matches!(
         name,
         "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta" | "source" | "track"
-            | "wbr" | "param" | "keygen" | "p" | "li" | "dt" | "dd" | "option" | "optgroup" | "tr" | "td" | "th"
-            | "thead" | "tbody" | "tfoot" | "colgroup" | "caption" | "rb" | "rt" | "rtc" | "rp"
+            | "wbr" | "param" | "keygen"
     )
+}
+
+/// Whether a start tag `next` makes the HTML parser close the element `open` that is the
+/// current node (the optional end tags of the HTML standard, the common cases).
+fn closed_by(open: &str, next: &str) -> bool {
+    match open {
+        "p" => matches!(
+            next,
+            "p" | "div" | "ul" | "ol" | "dl" | "li" | "dd" | "dt" | "table" | "blockquote" | "pre" | "h1" | "h2"
+                | "h3" | "h4" | "h5" | "h6" | "section" | "article" | "aside" | "header" | "footer" | "nav"
+                | "figure" | "figcaption" | "details" | "summary" | "address" | "fieldset" | "main" | "menu"
+        ),
+        "li" => next == "li",
+        "dt" | "dd" => matches!(next, "dt" | "dd"),
+        "option" => matches!(next, "option" | "optgroup"),
+        "optgroup" => next == "optgroup",
+        "tr" => next == "tr",
+        "td" | "th" => matches!(next, "td" | "th" | "tr"),
+        "rb" | "rt" | "rtc" | "rp" => matches!(next, "rb" | "rt" | "rtc" | "rp"),
+        _ => false,
+    }
 }
 
 /// Heading ids, unique in the page: `same`, `same-1`, `same-2`, ... Each base remembers its
@@ -630,8 +652,14 @@ mod tests {
         let html = format!("<div>{}</div>\n", "<span>".repeat(MAX_NESTING));
         let r = md().render(&html, Trust::Contributor, 2);
         assert_eq!(r.too_deep.map(|(r, _)| r.start), Some(5 + 6 * (MAX_NESTING - 2)), "the span at level 101");
-        let flat = format!("<div>\n{}\n</div>\n", "<p>a<br><img src=x><li>b".repeat(500));
-        assert_eq!(md().render(&flat, Trust::Contributor, 2).too_deep, None);
+        let siblings = format!("<ul>\n{}\n</ul><div>{}</div>\n", "<li>a<br><img src=x>".repeat(500), "<p>b".repeat(500));
+        assert_eq!(md().render(&siblings, Trust::Contributor, 2).too_deep, None);
+        // Optional end tags that the parser does not close nest: `<li>` inside `<dd>` ...
+        let nested = format!("<div>\n{}\n</div>\n", "<p>a<li>b<dd>c<option>d".repeat(100));
+        assert!(md().render(&nested, Trust::Contributor, 2).too_deep.is_some());
+        // ... and an end tag closes what its element holds.
+        let closed_list = "<ul><li>a<li>b<li><b>c</ul>\n".repeat(1000);
+        assert_eq!(md().render(&closed_list, Trust::Contributor, 2).too_deep, None);
         let closed = "<div><span>a</span></div>\n".repeat(1000);
         assert_eq!(md().render(&closed, Trust::Contributor, 2).too_deep, None);
         // Maintainers' pages are trusted: rendered whatever their depth.
