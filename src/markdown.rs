@@ -11,7 +11,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::sanitize::{base_sanitiser, filter, module_link_slug, scheme_of};
+use crate::sanitize::{base_sanitiser, filter, module_link_slug};
 use crate::slug;
 
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -173,9 +173,7 @@ impl Markdown {
             let event = match event {
                 Event::FootnoteReference(label) => {
                     let n = footnote_number(&mut footnotes, &label);
-                    Event::InlineHtml(CowStr::from(format!(
-                        "<sup><a href=\"#fn-{n}\">{n}</a></sup>"
-                    )))
+                    Event::InlineHtml(CowStr::from(format!("<sup><a href=\"#fn-{n}\">{n}</a></sup>")))
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let n = footnote_number(&mut footnotes, &label);
@@ -349,8 +347,21 @@ impl Nesting {
 fn is_void(name: &str) -> bool {
     matches!(
         name,
-        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta" | "source" | "track"
-            | "wbr" | "param" | "keygen"
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
     )
 }
 
@@ -360,9 +371,36 @@ fn closed_by(open: &str, next: &str) -> bool {
     match open {
         "p" => matches!(
             next,
-            "p" | "div" | "ul" | "ol" | "dl" | "li" | "dd" | "dt" | "table" | "blockquote" | "pre" | "h1" | "h2"
-                | "h3" | "h4" | "h5" | "h6" | "section" | "article" | "aside" | "header" | "footer" | "nav"
-                | "figure" | "figcaption" | "details" | "summary" | "address" | "fieldset" | "main" | "menu"
+            "p" | "div"
+                | "ul"
+                | "ol"
+                | "dl"
+                | "li"
+                | "dd"
+                | "dt"
+                | "table"
+                | "blockquote"
+                | "pre"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "section"
+                | "article"
+                | "aside"
+                | "header"
+                | "footer"
+                | "nav"
+                | "figure"
+                | "figcaption"
+                | "details"
+                | "summary"
+                | "address"
+                | "fieldset"
+                | "main"
+                | "menu"
         ),
         "li" => next == "li",
         "dt" | "dd" => matches!(next, "dt" | "dd"),
@@ -652,7 +690,8 @@ mod tests {
         let html = format!("<div>{}</div>\n", "<span>".repeat(MAX_NESTING));
         let r = md().render(&html, Trust::Contributor, 2);
         assert_eq!(r.too_deep.map(|(r, _)| r.start), Some(5 + 6 * (MAX_NESTING - 2)), "the span at level 101");
-        let siblings = format!("<ul>\n{}\n</ul><div>{}</div>\n", "<li>a<br><img src=x>".repeat(500), "<p>b".repeat(500));
+        let siblings =
+            format!("<ul>\n{}\n</ul><div>{}</div>\n", "<li>a<br><img src=x>".repeat(500), "<p>b".repeat(500));
         assert_eq!(md().render(&siblings, Trust::Contributor, 2).too_deep, None);
         // Optional end tags that the parser does not close nest: `<li>` inside `<dd>` ...
         let nested = format!("<div>\n{}\n</div>\n", "<p>a<li>b<dd>c<option>d".repeat(100));
