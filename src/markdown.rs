@@ -11,7 +11,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::sanitize::{base_sanitiser, filter, module_link_slug};
+use crate::sanitize::{base_sanitiser, filter, module_link_slug, THEME_IDS};
 use crate::slug;
 
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -24,46 +24,6 @@ const MAX_HIGHLIGHT_LINE: usize = 2_000;
 /// the page's own markup takes about 12 levels around the description. Deeper texts are
 /// refused with a diagnostic.
 pub const MAX_NESTING: usize = 100;
-/// Ids the theme uses; headings never take them.
-const RESERVED_IDS: &[&str] = &[
-    "main",
-    "top",
-    "use",
-    "retrain",
-    "cite",
-    "bibtex",
-    "bibtex-title",
-    "search-input",
-    "search-results",
-    "search-facets",
-    "search-form",
-    "search-hint",
-    "site-search",
-    "home-search",
-    "notfound-search",
-    "run-docker",
-    "run-udocker",
-    "api-url",
-    "train-docker",
-    "module-doi",
-    "copy-status",
-    "description-title",
-    "use-title",
-    "retrain-title",
-    "cite-title",
-    "meta-title",
-    "links-title",
-    "run-docker-title",
-    "run-udocker-title",
-    "api-url-title",
-    "train-docker-title",
-    "home-title",
-    "categories-title",
-    "newest-title",
-    "all-title",
-    "modules-title",
-    "categories-list-title",
-];
 
 /// The result of rendering one Markdown text.
 #[derive(Debug, Clone, Default)]
@@ -423,7 +383,8 @@ struct HeadingIds {
 
 impl HeadingIds {
     fn new() -> Self {
-        HeadingIds { taken: RESERVED_IDS.iter().map(|s| s.to_string()).collect(), next: HashMap::new() }
+        // Headings never take the theme's ids (the sanitiser would drop them).
+        HeadingIds { taken: THEME_IDS.iter().map(|s| s.to_string()).collect(), next: HashMap::new() }
     }
 
     fn unique(&mut self, text: &str) -> String {
@@ -668,6 +629,9 @@ mod tests {
         let r = md().render("## Same 1\n\n## Same\n\n## Same\n\n## Same\n\n## Main", Trust::Contributor, 2);
         let ids: Vec<&str> = r.html.split("id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
         assert_eq!(ids, ["same-1", "same", "same-2", "same-3", "main-1"], "{}", r.html);
+        // Every id of the theme is taken, also those only its scripts make.
+        let r = md().render("## Search status\n\n## Run docker", Trust::Contributor, 2);
+        assert!(r.html.contains("id=\"search-status-1\"") && r.html.contains("id=\"run-docker-1\""), "{}", r.html);
         let many = "## Same\n\n".repeat(3000);
         let r = md().render(&many, Trust::Contributor, 2);
         assert!(r.html.contains("id=\"same-2999\""), "the last of 3000 identical headings");
