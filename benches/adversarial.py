@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Hostile module files against build time: each shape at 1x, 2x and 4x size, the largest
 at the module file limit (1 MiB), built alone in a copy of the site (content/ and theme/ of
-this repository, one module). Prints each shape's time at every size and its growth per
-doubling; PASS when every doubling costs at most 2.5x and no file takes more than 1 s.
+this repository, one module). Prints each shape's `check` time at every size (every stage
+but writing, so the disk's noise stays out) and its growth per doubling, and the `build`
+time at the limit; PASS when every doubling costs at most 2.5x and no file takes more than
+1 s to build.
 
 A shape the build refuses (nesting deeper than the documented limit) still counts: the
 refusal is what is timed, and the exit status is printed beside it.
@@ -111,12 +113,15 @@ def release_binary():
     return out.stdout.strip()
 
 
-def build_time(binary, root, runs):
+def run_time(binary, root, runs, command="check"):
+    """The fastest of `runs` runs of `marketplace check` (every stage but writing: what
+    the input costs) or `build`."""
+    args = [binary, command, "--root", str(root)] + (["--output", str(root / "public")] if command == "build" else [])
     times, status = [], 0
     for _ in range(runs):
         start = time.perf_counter()
         proc = subprocess.run(
-            [binary, "build", "--root", str(root), "--output", str(root / "public")],
+            args,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             timeout=600,
@@ -131,7 +136,7 @@ def build_time(binary, root, runs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3, help="builds per size, the fastest taken (default 3)")
+    ap.add_argument("--runs", type=int, default=5, help="builds per size, the fastest taken (default 5)")
     ap.add_argument("--max-bytes", type=int, default=LIMIT - len(FRONT) - 64, help="the 4x size (default: the limit)")
     ap.add_argument("--shape", action="append", help="only these shapes (repeatable)")
     ap.add_argument("--keep", action="store_true", help="keep the generated site")
@@ -160,33 +165,36 @@ def main():
     tmp = tempfile.mkdtemp(prefix="marketplace-adversarial-")
     # The empty site's time, subtracted before growth is computed: a doubling of a 30 ms
     # build of which 28 ms is start-up says nothing about the input.
-    base, _ = build_time(binary, site(tmp, "A description.\n"), args.runs)
+    base, _ = run_time(binary, site(tmp, "A description.\n"), args.runs)
     print(f"binary {binary}; sizes {sizes[0]:,} / {sizes[1]:,} / {sizes[2]:,} bytes; {args.runs} runs each, the fastest")
-    print(f"empty site: {base * 1000:.0f} ms (subtracted before growth is computed)\n")
-    print(f"| {'shape':<30} | {'1x':>9} | {'2x':>9} | {'4x':>9} | growth 2x/1x, 4x/2x | exit | verdict |")
-    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 11}|{'-' * 11}|---------------------|------|---------|")
+    print(f"`check` of the empty site: {base * 1000:.0f} ms (subtracted before growth is computed)")
+    print("growth is measured on `check` (every stage but writing); the bound on `build` at 4x\n")
+    print(f"| {'shape':<30} | {'check 1x':>9} | {'2x':>9} | {'4x':>9} | growth 2x/1x, 4x/2x | build 4x | exit | verdict |")
+    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 11}|{'-' * 11}|---------------------|----------|------|---------|")
     failures = []
     for name in shapes:
         times, status = [], 0
         for size in sizes:
             text = generate(name, size)
-            t, status = build_time(binary, site(tmp, text), args.runs)
+            t, status = run_time(binary, site(tmp, text), args.runs)
             times.append(t)
+        build, _ = run_time(binary, site(tmp, text), args.runs, "build")
         # Below NOISE_FLOOR above the empty site, a doubling measures the machine, not the input.
         work = [max(t - base, NOISE_FLOOR) for t in times]
         growth = [work[1] / work[0], work[2] / work[1]]
-        ok = all(g <= GROWTH_BOUND for g in growth) and max(times) <= TIME_BOUND
+        ok = all(g <= GROWTH_BOUND for g in growth) and build <= TIME_BOUND
         if not ok:
             failures.append(name)
         cells = " | ".join(f"{t * 1000:>6.0f} ms" for t in times)
-        print(f"| {name:<30} | {cells} | {growth[0]:>8.2f}x {growth[1]:>8.2f}x | {status:>4} | {'PASS' if ok else 'FAIL':<7} |",
+        print(f"| {name:<30} | {cells} | {growth[0]:>8.2f}x {growth[1]:>8.2f}x | {build * 1000:>5.0f} ms | {status:>4} | {'PASS' if ok else 'FAIL':<7} |",
               flush=True)
     if args.keep:
         print(f"\nsite kept in {tmp}")
     else:
         shutil.rmtree(tmp)
     print()
-    print(f"bounds: at most {GROWTH_BOUND}x per doubling (time above the empty site's), at most {TIME_BOUND:.0f} s a build")
+    print(f"bounds: at most {GROWTH_BOUND}x per doubling (`check` time above the empty site's), "
+          f"at most {TIME_BOUND:.0f} s a build at the file limit")
     if failures:
         print(f"FAIL: {', '.join(failures)}")
         sys.exit(1)
