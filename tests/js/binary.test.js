@@ -34,49 +34,32 @@ function fakeTarget(profile, { status = 0, stderr = '' } = {}) {
   return { dir, bin, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-test('the binary is found under an absolute CARGO_TARGET_DIR outside the clone', () => {
-  const target = fakeTarget('release');
-  try {
-    const found = inChild(`console.log(require(${JSON.stringify(SITE_JS)}).binary())`, { CARGO_TARGET_DIR: target.dir });
-    assert.equal(found, target.bin);
-  } finally {
-    target.cleanup();
-  }
-});
-
-test('a debug build under CARGO_TARGET_DIR is found when there is no release build', () => {
-  const target = fakeTarget('debug');
-  try {
-    const found = inChild(`console.log(require(${JSON.stringify(SITE_JS)}).binary())`, { CARGO_TARGET_DIR: target.dir });
-    assert.equal(found, target.bin);
-  } finally {
-    target.cleanup();
-  }
-});
-
-test('a relative CARGO_TARGET_DIR is taken from the repository root, as cargo takes it', () => {
-  const target = fakeTarget('release');
-  try {
-    const relative = path.relative(ROOT, target.dir);
-    const code = `console.log(require(${JSON.stringify(SITE_JS)}).binary())`;
-    // Run from another directory: the lookup must not depend on the working directory.
-    assert.equal(inChild(code, { CARGO_TARGET_DIR: relative }, os.tmpdir()), target.bin);
-  } finally {
-    target.cleanup();
-  }
-});
-
-test('a target directory set in cargo configuration (not CARGO_TARGET_DIR) is found through cargo metadata', () => {
+/* Where the stand-in binary is put, and how the child is told of its target directory. */
+const LOOKUPS = [
+  { name: 'the binary is found under an absolute CARGO_TARGET_DIR outside the clone', profile: 'release',
+    env: (dir) => ({ CARGO_TARGET_DIR: dir }) },
+  { name: 'a debug build under CARGO_TARGET_DIR is found when there is no release build', profile: 'debug',
+    env: (dir) => ({ CARGO_TARGET_DIR: dir }) },
+  // Run from another directory: the lookup must not depend on the working directory.
+  { name: 'a relative CARGO_TARGET_DIR is taken from the repository root, as cargo takes it', profile: 'release',
+    env: (dir) => ({ CARGO_TARGET_DIR: path.relative(ROOT, dir) }), cwd: os.tmpdir() },
   // CARGO_BUILD_TARGET_DIR is `build.target-dir` of a cargo config, given as an
   // environment variable: only cargo knows it, so only `cargo metadata` can find it.
-  const target = fakeTarget('release');
-  try {
-    const found = inChild(`console.log(require(${JSON.stringify(SITE_JS)}).binary())`, { CARGO_BUILD_TARGET_DIR: target.dir });
-    assert.equal(found, target.bin);
-  } finally {
-    target.cleanup();
-  }
-});
+  { name: 'a target directory set in cargo configuration (not CARGO_TARGET_DIR) is found through cargo metadata',
+    profile: 'release', env: (dir) => ({ CARGO_BUILD_TARGET_DIR: dir }) },
+];
+
+for (const lookup of LOOKUPS) {
+  test(lookup.name, () => {
+    const target = fakeTarget(lookup.profile);
+    try {
+      const found = inChild(`console.log(require(${JSON.stringify(SITE_JS)}).binary())`, lookup.env(target.dir), lookup.cwd);
+      assert.equal(found, target.bin);
+    } finally {
+      target.cleanup();
+    }
+  });
+}
 
 test('a missing binary fails buildSite with the paths it tried', () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-target-'));
