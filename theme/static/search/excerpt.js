@@ -1,0 +1,166 @@
+/* excerpt.js: the passage of a description that best matches a query, and the marks on
+   matched words in it and in titles and summaries. Pure functions over strings; the one
+   DOM helper, appendMarked, builds text nodes and <mark> elements, never HTML.
+
+   `matches(word)` is the caller's: whether a word as written (e.g. "Satellites,") matches
+   the query (through its pipeline term: exact, prefix, typo or suffix). */
+
+export const EXCERPT_LENGTH = 180;
+const LEAD = 40; /* characters of context before the first match of a passage */
+
+/* The words of a text as elasticlunr splits it (runs of whitespace and hyphens), each
+   {start, end} with the non-word characters at both ends left out, as the trimmer does. */
+export function words(text) {
+  const out = [];
+  const re = /[^\s-]+/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    let start = m.index;
+    let end = start + m[0].length;
+    while (start < end && !/\w/.test(text[start])) start++;
+    while (end > start && !/\w/.test(text[end - 1])) end--;
+    if (end > start) out.push({ start: start, end: end });
+  }
+  return out;
+}
+
+/* The parts of an identifier or compound, as the build indexes them (docs/search-index.md,
+   "Compound parts"): at `_`, `.`, `/`, case changes and letter-digit boundaries, a single
+   letter before digits kept with them. [{start, end}] relative to the token, only when it
+   has more than one part. */
+export function compoundParts(token) {
+  const parts = [];
+  const re = /[^_./]+/g;
+  let m;
+  while ((m = re.exec(token)) !== null) {
+    const piece = m[0];
+    const base = m.index;
+    let from = 0;
+    for (let i = 1; i <= piece.length; i++) {
+      if (i === piece.length || boundary(piece, i)) {
+        parts.push({ start: base + from, end: base + i });
+        from = i;
+      }
+    }
+  }
+  return parts.length > 1 ? parts : [];
+}
+
+function kind(c) {
+  if (c >= '0' && c <= '9') return 'd';
+  if (c.toLowerCase() !== c) return 'u';
+  if (c.toUpperCase() !== c) return 'l';
+  return 'o';
+}
+
+/* Whether a part ends before piece[i]. */
+function boundary(piece, i) {
+  const a = kind(piece[i - 1]);
+  const b = kind(piece[i]);
+  if (a === 'l' && b === 'u') return true; /* mobileNet */
+  if (a === 'u' && b === 'u' && i + 1 < piece.length && kind(piece[i + 1]) === 'l') return true; /* HTTPServer */
+  if ((a === 'l' || a === 'u') && b === 'd') {
+    /* a single letter before digits stays with them: V3, x86 */
+    const single = i === 1 || !/[A-Za-z\u00c0-\uffff]/.test(piece[i - 2]) || (a === 'u' && kind(piece[i - 2]) === 'l');
+    return !single;
+  }
+  if (a === 'd' && (b === 'l' || b === 'u')) return true;
+  return false;
+}
+
+/* [{start, end}] of the matched words of text: whole words, or the parts of a compound
+   that match when the whole does not. */
+export function matchedRanges(text, matches) {
+  const out = [];
+  words(text).forEach((w) => {
+    const token = text.slice(w.start, w.end);
+    if (matches(token)) {
+      out.push(w);
+      return;
+    }
+    compoundParts(token).forEach((p) => {
+      const part = token.slice(p.start, p.end);
+      if (part.length >= 2 && matches(part)) out.push({ start: w.start + p.start, end: w.start + p.end });
+    });
+  });
+  return out;
+}
+
+/* A text cut into [{text, mark}] segments by the ranges (sorted, not overlapping). */
+export function segments(text, ranges, from, to) {
+  const lo = from === undefined ? 0 : from;
+  const hi = to === undefined ? text.length : to;
+  const out = [];
+  let at = lo;
+  ranges.forEach((r) => {
+    if (r.end <= lo || r.start >= hi) return;
+    const s = Math.max(r.start, lo);
+    const e = Math.min(r.end, hi);
+    if (s > at) out.push({ text: text.slice(at, s), mark: false });
+    out.push({ text: text.slice(s, e), mark: true });
+    at = e;
+  });
+  if (at < hi) out.push({ text: text.slice(at, hi), mark: false });
+  return out;
+}
+
+/* The marked segments of a whole short text (title, summary). */
+export function marked(text, matches) {
+  return segments(text, matchedRanges(text, matches));
+}
+
+/* The passage of `text` of about `length` characters (cut at word boundaries, "…" where
+   cut) that holds the most distinct matched words, then the most matches, then comes
+   first; null when nothing in text matches. {segments, before, after}: before/after say
+   whether text was cut there. `cut`: the text itself was cut by the build (more follows). */
+export function excerpt(text, matches, length, cut) {
+  const size = length || EXCERPT_LENGTH;
+  const all = words(text);
+  const hits = matchedRanges(text, matches);
+  if (!hits.length) return null;
+  let best = null;
+  for (let h = 0; h < hits.length; h++) {
+    /* a passage starting a little before hit h, at a word's start */
+    let start = Math.max(0, hits[h].start - LEAD);
+    if (start > 0) {
+      const first = all.find((w) => w.start >= start);
+      start = first ? Math.min(first.start, hits[h].start) : hits[h].start;
+    }
+    let end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      /* back to the end of the last whole word */
+      let last = -1;
+      for (let i = 0; i < all.length && all[i].start < end; i++) if (all[i].end <= end) last = all[i].end;
+      if (last > hits[h].start) end = last;
+      else end = hits[h].end;
+    }
+    const distinct = new Set();
+    let count = 0;
+    for (let i = h; i < hits.length && hits[i].end <= end; i++) {
+      if (hits[i].start < start) continue;
+      distinct.add(text.slice(hits[i].start, hits[i].end).toLowerCase());
+      count++;
+    }
+    const score = distinct.size * 1000 + count;
+    if (!best || score > best.score) best = { score: score, start: start, end: end };
+  }
+  return {
+    segments: segments(text, hits, best.start, best.end),
+    before: best.start > 0,
+    after: best.end < text.length || !!cut
+  };
+}
+
+/* Appends segments to a DOM element: text nodes, and <mark> for matched words. */
+export function appendMarked(parent, segs) {
+  const doc = parent.ownerDocument;
+  segs.forEach((s) => {
+    if (s.mark) {
+      const m = doc.createElement('mark');
+      m.textContent = s.text;
+      parent.appendChild(m);
+    } else {
+      parent.appendChild(doc.createTextNode(s.text));
+    }
+  });
+}
