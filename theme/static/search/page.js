@@ -1,0 +1,692 @@
+/* page.js: the search page (search/index.html, found by #search-results), the module its
+   template loads. It reads search-index/ through sharded.js and adds what elasticlunr
+   lacks on top of it: the last word typed matched as a prefix, facets, sorting, the
+   state in the URL. Every text from the data reaches the page through textContent or
+   attributes, never as HTML. */
+import { hasOwn, NOTHING } from './text.js';
+import { openIndex } from './sharded.js';
+
+/* ================================================================ the search page
+
+   The page reads search-index/ (docs/search-index.md), never the monolithic index:
+   - meta.json when the search box first gets focus (at once when the URL carries a
+     query, filters or a sort): the fields, the shards' first terms, and per document
+     its field lengths and facet columns (category, tags, licence, use);
+   - per query, only the term shards its terms need (cached): one per exact term, the
+     run of shards that can hold the terms starting with the last term when it is
+     matched as a prefix;
+   - the result data (docs/<k>.json, docChunk documents each) of the results shown;
+   - sort.json when results are sorted by date or title, and for the listing without a
+     query (newest first).
+   The last word typed also matches as a prefix (`prefixLast`), but only once its term
+   has at least PREFIX_MIN (3) characters: "c" alone would match, and fetch, every term
+   starting with "c". Facets count over all the hits, from meta.json's columns.
+
+   Typing: when everything a query needs is loaded it runs at once, on the key. When it
+   needs shards, they are fetched at once after a pause in typing, but keys that follow
+   each other within DEBOUNCE_MS wait until the typing pauses for that long. Every
+   update has a number; an older one that finishes late never overwrites a newer one. */
+
+var DEBOUNCE_MS = 80;
+var PAGE_SIZE = 20;
+var TOP_TAGS = 15;
+var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
+var NO_LICENCE = 'not-stated';
+var FACET_KEYS = ['category', 'tag', 'license', 'use'];
+
+/* Facet groups over meta.json's per-document columns: URL parameter, legend, the
+   values (strings, as in the URL), each document's values (`byDoc[doc]`: indexes into
+   `values`), how a value reads. */
+function facetGroups(meta) {
+  var n = meta.docCount;
+  var column = function (of) {
+    var out = new Array(n);
+    for (var doc = 0; doc < n; doc++) out[doc] = of(doc);
+    return out;
+  };
+  var singles = function (count) {
+    var out = [];
+    for (var i = 0; i < count; i++) out.push([i]);
+    return out;
+  };
+  var titles = meta.categories.map(function (c) { return c[1] || c[0]; });
+  var categories = singles(meta.categories.length);
+  var licences = singles(meta.licenses.length + 1);
+  var uses = [[], [0], [1], [0, 1]];
+  var group = function (fields) {
+    fields.index = new Map(fields.values.map(function (v, i) { return [v, i]; }));
+    return fields;
+  };
+  return [
+    group({ key: 'category', legend: 'Category',
+      values: meta.categories.map(function (c) { return c[0]; }),
+      byDoc: column(function (doc) { return categories[meta.category[doc]] || NOTHING; }),
+      label: function (i) { return titles[i]; } }),
+    group({ key: 'tag', legend: 'Tag', limit: TOP_TAGS,
+      values: meta.tags.slice(),
+      byDoc: column(function (doc) { return meta.docTags[doc] || NOTHING; }),
+      label: function (i) { return meta.tags[i]; } }),
+    group({ key: 'license', legend: 'Licence',
+      values: meta.licenses.concat([NO_LICENCE]),
+      byDoc: column(function (doc) {
+        var l = meta.license[doc];
+        return licences[l >= 0 && l < meta.licenses.length ? l : meta.licenses.length];
+      }),
+      label: function (i) { return i < meta.licenses.length ? meta.licenses[i] : 'Not stated'; } }),
+    group({ key: 'use', legend: 'Use', fixedOrder: true,
+      values: ['predict', 'train'],
+      byDoc: column(function (doc) { return uses[meta.use[doc] & 3]; }),
+      label: function (i) { return i === 0 ? 'Predict' : 'Train'; } })
+  ];
+}
+
+function slugify(s) {
+  var out = '';
+  for (var i = 0; i < s.length; i++) {
+    var ch = s.charAt(i);
+    if (/[A-Za-z0-9]/.test(ch)) out += ch.toLowerCase();
+    else if (out && out.charAt(out.length - 1) !== '-') out += '-';
+  }
+  return out.replace(/-+$/, '');
+}
+
+function el(tag, className, text) {
+  var node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function plural(n, one, many) {
+  return n + ' ' + (n === 1 ? one : many);
+}
+
+/* ---- state <-> URL: ?q=...&category=...&tag=...&license=...&use=...&sort=... */
+
+function emptyState() {
+  return { q: '', category: [], tag: [], license: [], use: [], sort: 'relevance' };
+}
+
+function readState(search) {
+  var params = new URLSearchParams(search);
+  var state = emptyState();
+  state.q = params.get('q') || '';
+  FACET_KEYS.forEach(function (key) {
+    params.getAll(key).forEach(function (v) {
+      if (v && state[key].indexOf(v) < 0) state[key].push(v);
+    });
+  });
+  var sort = params.get('sort');
+  if (sort && hasOwn.call(SORTS, sort)) state.sort = sort;
+  return state;
+}
+
+function stateQuery(state) {
+  var params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  FACET_KEYS.forEach(function (key) {
+    state[key].forEach(function (v) { params.append(key, v); });
+  });
+  if (state.sort !== 'relevance') params.set('sort', state.sort);
+  var qs = params.toString();
+  return qs ? '?' + qs : '';
+}
+
+function hasFilters(state) {
+  return FACET_KEYS.some(function (key) { return state[key].length > 0; });
+}
+
+/* Whether the state asks for a list: a query, a filter or a sort. The bare page shows
+   the filters and a prompt, and fetches nothing but meta.json. */
+function asksForList(state) {
+  return state.q.trim() !== '' || hasFilters(state) || state.sort !== 'relevance';
+}
+
+function startSearchPage() {
+  var results = document.getElementById('search-results');
+  var input = document.getElementById('search-input');
+  var form = document.getElementById('search-form');
+  var facetsBox = document.getElementById('search-facets');
+  if (!results || !input) return;
+
+  var root = results.getAttribute('data-root') || '../';
+  var metaUrl = results.getAttribute('data-index') || root + 'search-index/meta.json';
+  var baseTitle = document.title;
+
+  var state = readState(window.location.search);
+  var meta = null;
+  var engine = null;
+  var groups = null;
+  var everyDoc = null;
+  var options = null;
+  var loading = null;   /* the promise of meta.json */
+  var updates = 0;      /* the number of the latest update */
+  var lastKeyAt = -Infinity;
+  var quietUntil = 0;   /* shards are fetched no sooner (keys typed in quick succession) */
+  var typing = false;   /* the current history entry holds the query being typed */
+  var urlWrite = null;  /* how the next render writes the state into the URL: 'push', 'replace' */
+  var shown = PAGE_SIZE;
+  var ui = null;
+
+  input.value = state.q;
+
+  /* The toolbar, status line, list and "more" button are built once; only their
+     contents change, so focus stays where the visitor left it. */
+  function buildUi() {
+    if (ui) return ui;
+    ui = {};
+    var bar = el('div', 'search-toolbar');
+    bar.appendChild(el('h2', 'visually-hidden', 'Results'));
+    ui.status = el('p', 'search-status');
+    ui.status.id = 'search-status';
+    ui.status.setAttribute('role', 'status');
+    bar.appendChild(ui.status);
+    var sortLabel = el('label', 'search-sort');
+    sortLabel.appendChild(el('span', null, 'Sort by '));
+    ui.sort = el('select');
+    ui.sort.id = 'search-sort';
+    Object.keys(SORTS).forEach(function (key) {
+      var option = el('option', null, SORTS[key]);
+      option.value = key;
+      ui.sort.appendChild(option);
+    });
+    ui.sort.addEventListener('change', function () {
+      state.sort = ui.sort.value;
+      commit(true);
+    });
+    sortLabel.appendChild(ui.sort);
+    ui.sortLabel = sortLabel;
+    bar.appendChild(sortLabel);
+    results.appendChild(bar);
+
+    ui.empty = el('div', 'search-empty notice');
+    ui.empty.hidden = true;
+    results.appendChild(ui.empty);
+
+    ui.list = el('ul', 'card-grid search-list');
+    ui.list.setAttribute('aria-labelledby', 'search-status');
+    ui.list.addEventListener('keydown', onListKey);
+    results.appendChild(ui.list);
+
+    ui.more = el('button', 'button search-more');
+    ui.more.type = 'button';
+    ui.more.hidden = true;
+    ui.more.addEventListener('click', function () {
+      var first = ui.list.children.length;
+      shown += PAGE_SIZE;
+      update(function () {
+        var link = resultLinks()[first];
+        if (link) link.focus();
+      });
+    });
+    results.appendChild(ui.more);
+    return ui;
+  }
+
+  /* meta.json, once; a failure lets the next focus or query try again. */
+  function loadMeta() {
+    if (loading) return loading;
+    buildUi();
+    /* The (still empty) filter panel appears with the status line, not later with the
+       results: the results then never move down or aside when they arrive. */
+    if (facetsBox) facetPanel();
+    ui.status.textContent = 'Loading the search index…';
+    ui.sortLabel.hidden = true;
+    loading = openIndex(metaUrl).then(function (opened) {
+      meta = opened.meta;
+      groups = facetGroups(meta);
+      everyDoc = [];
+      for (var doc = 0; doc < meta.docCount; doc++) everyDoc.push(doc);
+      /* the last word also matches as a prefix (sharded.js's searchOptions) */
+      options = opened.options;
+      engine = opened.index;
+      ui.sortLabel.hidden = false;
+    }, function (error) {
+      loading = null;
+      throw error;
+    });
+    return loading;
+  }
+
+  /* Brings the page up to date with `state`: loads what it needs (meta.json, shards,
+     sort.json, the result data of the results shown), then renders, unless a newer
+     update started meanwhile. `after` runs once this update has rendered. */
+  function update(after) {
+    var number = ++updates;
+    var view = null;
+    var failed = function (error) {
+      if (number !== updates) return;
+      writeUrl();
+      showLoadError(error);
+    };
+    var step = function () {
+      try {
+        advance();
+      } catch (error) { /* a malformed file: say so, as for one that did not load */
+        failed(error);
+      }
+    };
+    var advance = function () {
+      if (number !== updates) return;
+      if (!engine) {
+        loadMeta().then(step, failed);
+        return;
+      }
+      var waits = [];
+      var list = asksForList(state);
+      if (list && state.q.trim()) {
+        var missing = engine.missing(state.q, options);
+        if (missing.length) {
+          var wait = quietUntil - Date.now();
+          if (wait > 0) {
+            setTimeout(step, wait);
+            return;
+          }
+          waits.push(engine.loadShards(missing));
+        }
+      }
+      if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
+      if (waits.length) {
+        Promise.all(waits).then(step, failed);
+        return;
+      }
+      if (!view) view = compute();
+      var docs = view.sorted.slice(0, shown);
+      if (engine.missingChunks(docs).length) {
+        engine.loadDocs(docs).then(step, failed);
+        return;
+      }
+      writeUrl();
+      render(view);
+      if (after) after();
+    };
+    step();
+  }
+
+  function showLoadError(error) {
+    if (facetsBox) {
+      facetsBox.textContent = '';
+      facetPanelParts = null;
+    }
+    buildUi();
+    ui.status.textContent = '';
+    ui.list.textContent = '';
+    ui.more.hidden = true;
+    ui.empty.hidden = false;
+    ui.empty.textContent = '';
+    ui.empty.appendChild(el('p', null, 'The search index could not be loaded (' + (error && error.message ? error.message : 'unknown error') + ').'));
+    var p = el('p', null, 'Search needs the site to be served over HTTP. You can still browse the ');
+    var cats = el('a', null, 'categories');
+    cats.href = root + 'categories/index.html';
+    var tags = el('a', null, 'tags');
+    tags.href = root + 'tags/index.html';
+    p.appendChild(cats);
+    p.appendChild(document.createTextNode(' or the '));
+    p.appendChild(tags);
+    p.appendChild(document.createTextNode('.'));
+    ui.empty.appendChild(p);
+  }
+
+  /* ---- matching, facets, sorting (on document numbers) */
+
+  /* {list, hits (every match, for the facets), sorted (those passing the filters, in
+     the order shown)}. */
+  function compute() {
+    var q = state.q.trim();
+    if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
+    var hits = q ? engine.hitsLoaded(state.q, options).map(function (hit) { return hit.doc; }) : everyDoc;
+    var masks = filterMasks();
+    var narrowed = hasFilters(state) ? hits.filter(function (doc) { return passes(doc, masks, -1); }) : hits;
+    return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== '') };
+  }
+
+  /* Per group, the values the state asks for as a mask over its values (null: no
+     filter); a value the group does not have matches nothing. */
+  function filterMasks() {
+    return groups.map(function (group) {
+      var wanted = state[group.key];
+      if (!wanted.length) return null;
+      var mask = new Uint8Array(group.values.length);
+      wanted.forEach(function (v) {
+        var i = group.index.get(v);
+        if (i !== undefined) mask[i] = 1;
+      });
+      return mask;
+    });
+  }
+
+  /* Whether a document has, in every group but `skip`, one of the values asked for. */
+  function passes(doc, masks, skip) {
+    for (var g = 0; g < groups.length; g++) {
+      var mask = masks[g];
+      if (!mask || g === skip) continue;
+      var values = groups[g].byDoc[doc];
+      var any = false;
+      for (var v = 0; v < values.length && !any; v++) any = mask[values[v]] === 1;
+      if (!any) return false;
+    }
+    return true;
+  }
+
+  function sortDocs(docs, byRelevance) {
+    var keys = engine.sortKeys;
+    var title = function (a, b) { return keys.title[a] - keys.title[b]; };
+    if (state.sort === 'title') return docs.slice().sort(title);
+    /* relevance keeps the engine's order; with no query there is none, so newest first */
+    if (state.sort === 'newest' || !byRelevance) {
+      return docs.slice().sort(function (a, b) { return keys.created[b] - keys.created[a] || title(a, b); });
+    }
+    return docs;
+  }
+
+  /* Counts for group `g` over the hits that pass every other group's filter (ticking a
+     value shows how many modules it would add within its group): [{value, count}],
+     most frequent first; the values asked for are always listed. */
+  function facetCounts(hits, g, masks) {
+    var group = groups[g];
+    var counts = new Int32Array(group.values.length);
+    var filtered = masks.some(function (mask, i) { return mask && i !== g; });
+    for (var h = 0; h < hits.length; h++) {
+      var doc = hits[h];
+      if (filtered && !passes(doc, masks, g)) continue;
+      var values = group.byDoc[doc];
+      for (var v = 0; v < values.length; v++) counts[values[v]] += 1;
+    }
+    var ids = [];
+    for (var i = 0; i < counts.length; i++) if (counts[i] > 0) ids.push(i);
+    if (!group.fixedOrder) {
+      ids.sort(function (a, b) {
+        var x = group.label(a);
+        var y = group.label(b);
+        return counts[b] - counts[a] || (x < y ? -1 : x > y ? 1 : 0);
+      });
+    }
+    if (group.limit) ids = ids.slice(0, group.limit);
+    var out = ids.map(function (id) { return { value: group.values[id], label: group.label(id), count: counts[id] }; });
+    state[group.key].forEach(function (v) {
+      if (out.some(function (item) { return item.value === v; })) return;
+      var id = group.index.get(v);
+      out.push({ value: v, label: id === undefined ? v : group.label(id), count: 0 });
+    });
+    return out;
+  }
+
+  function renderFacets(hits) {
+    if (!facetsBox) return;
+    var active = document.activeElement;
+    var focusKey = active && active.getAttribute && active.getAttribute('data-facet') !== null
+      ? active.getAttribute('data-facet') + '\u0000' + active.value : null;
+    var panel = facetPanel();
+    var selected = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
+    panel.title.textContent = selected ? 'Filter (' + selected + ' selected)' : 'Filter';
+    var body = panel.body;
+    body.textContent = '';
+    var refocus = null;
+    var masks = filterMasks();
+    groups.forEach(function (group, g) {
+      var values = facetCounts(hits, g, masks);
+      if (values.length === 0) return;
+      var fieldset = el('fieldset');
+      fieldset.appendChild(el('legend', null, group.legend));
+      values.forEach(function (item) {
+        var label = el('label');
+        var box = el('input');
+        box.type = 'checkbox';
+        box.value = item.value;
+        box.setAttribute('data-facet', group.key);
+        box.checked = state[group.key].indexOf(item.value) >= 0;
+        box.addEventListener('change', onFacetChange);
+        label.appendChild(box);
+        label.appendChild(el('span', 'facet-name', item.label));
+        /* The number is seen; screen readers hear "11 modules" (aria-label is not
+           allowed on a plain span). */
+        var count = el('span', 'facet-count', String(item.count));
+        count.setAttribute('aria-hidden', 'true');
+        label.appendChild(count);
+        label.appendChild(el('span', 'visually-hidden', ', ' + plural(item.count, 'module', 'modules')));
+        fieldset.appendChild(label);
+        if (focusKey === group.key + '\u0000' + item.value) refocus = box;
+      });
+      body.appendChild(fieldset);
+    });
+    if (hasFilters(state)) {
+      var clear = el('button', 'button facet-clear', 'Clear filters');
+      clear.type = 'button';
+      clear.addEventListener('click', function () {
+        FACET_KEYS.forEach(function (key) { state[key] = []; });
+        commit(true);
+        input.focus();
+      });
+      body.appendChild(clear);
+    }
+    if (refocus) refocus.focus();
+  }
+
+  /* The facets sit in a <details>: open beside the results on wide screens, closed
+     above them on narrow ones (where they would push the results off the screen). */
+  var facetPanelParts = null;
+  function facetPanel() {
+    if (facetPanelParts) return facetPanelParts;
+    var details = el('details', 'facet-panel');
+    details.open = !window.matchMedia || window.matchMedia('(min-width: 56rem)').matches;
+    var summary = el('summary');
+    var title = el('h2', 'search-facets-title', 'Filter');
+    summary.appendChild(title);
+    details.appendChild(summary);
+    var body = el('div', 'facet-groups');
+    details.appendChild(body);
+    facetsBox.textContent = '';
+    facetsBox.appendChild(details);
+    facetPanelParts = { details: details, title: title, body: body };
+    return facetPanelParts;
+  }
+
+  function onFacetChange(event) {
+    var box = event.target;
+    var key = box.getAttribute('data-facet');
+    var list = state[key].filter(function (v) { return v !== box.value; });
+    if (box.checked) list.push(box.value);
+    state[key] = list;
+    commit(true);
+  }
+
+  /* A result card from the document's result data (docs/<k>.json) and meta.json's
+     columns; every text goes in as text. */
+  function card(doc) {
+    var row = engine.row(doc);
+    var slug = row[0];
+    var category = meta.categories[meta.category[doc]] || ['', ''];
+    var article = el('article', 'card cat-' + category[0]);
+    var h3 = el('h3', 'card-title');
+    var link = el('a', 'search-result-link', row[1]);
+    link.href = root + 'modules/' + slug + '/index.html';
+    h3.appendChild(link);
+    article.appendChild(h3);
+    article.appendChild(el('p', 'card-summary', row[2]));
+
+    var badges = el('p', 'card-badges');
+    var cat = el('a', 'badge cat-badge');
+    cat.href = root + 'categories/' + category[0] + '/index.html';
+    cat.appendChild(el('span', 'visually-hidden', 'Category: '));
+    cat.appendChild(document.createTextNode(category[1] || category[0]));
+    badges.appendChild(cat);
+    if (meta.use[doc] & 1) {
+      badges.appendChild(document.createTextNode(' '));
+      badges.appendChild(el('span', 'label label-predict', 'Predict'));
+    }
+    if (meta.use[doc] & 2) {
+      badges.appendChild(document.createTextNode(' '));
+      badges.appendChild(el('span', 'label label-train', 'Train'));
+    }
+    article.appendChild(badges);
+
+    var tagIds = meta.docTags[doc] || NOTHING;
+    if (tagIds.length) {
+      var tags = el('ul', 'tag-list');
+      tags.setAttribute('aria-label', 'Tags');
+      tagIds.forEach(function (id) {
+        var name = meta.tags[id];
+        var li = el('li');
+        var tagSlug = slugify(name);
+        var tag = el(tagSlug ? 'a' : 'span', 'tag', name);
+        if (tagSlug) tag.href = root + 'tags/' + tagSlug + '/index.html';
+        li.appendChild(tag);
+        tags.appendChild(li);
+      });
+      article.appendChild(tags);
+    }
+
+    var foot = el('p', 'card-foot');
+    var added = el('span', null, 'Added ');
+    var time = el('time', null, row[3]);
+    time.setAttribute('datetime', row[3]);
+    added.appendChild(time);
+    foot.appendChild(added);
+    var licence = meta.license[doc];
+    if (licence >= 0 && licence < meta.licenses.length) foot.appendChild(el('span', null, meta.licenses[licence]));
+    article.appendChild(foot);
+    return article;
+  }
+
+  function render(view) {
+    buildUi();
+    ui.sort.value = state.sort;
+    var q = state.q.trim();
+    var sorted = view.sorted;
+
+    renderFacets(view.hits);
+
+    var filtered = hasFilters(state);
+    var status;
+    if (!view.list) {
+      status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';
+    } else if (q) {
+      status = plural(sorted.length, 'module matches', 'modules match') + ' “' + q + '”' + (filtered ? ' with the selected filters' : '');
+    } else if (filtered) {
+      status = plural(sorted.length, 'module has', 'modules have') + ' the selected filters';
+    } else {
+      status = 'All ' + plural(sorted.length, 'module', 'modules');
+    }
+    ui.status.textContent = status + '.';
+    document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
+
+    ui.list.textContent = '';
+    sorted.slice(0, shown).forEach(function (doc) {
+      var li = el('li');
+      li.appendChild(card(doc));
+      ui.list.appendChild(li);
+    });
+    var rest = sorted.length - Math.min(shown, sorted.length);
+    ui.more.hidden = rest <= 0;
+    ui.more.textContent = rest > 0 ? 'Show ' + plural(Math.min(rest, PAGE_SIZE), 'more module', 'more modules') : '';
+
+    ui.empty.hidden = !view.list || sorted.length > 0;
+    ui.empty.textContent = '';
+    if (view.list && sorted.length === 0) {
+      ui.empty.appendChild(el('p', 'search-empty-title', q ? 'No modules match “' + q + '”' + (filtered ? ' with the selected filters.' : '.') : 'No modules match the selected filters.'));
+      ui.empty.appendChild(el('p', null, 'Try fewer or shorter words, or remove a filter.'));
+      var reset = el('button', 'button', 'Reset the search');
+      reset.type = 'button';
+      reset.addEventListener('click', function () {
+        state = emptyState();
+        input.value = '';
+        commit(true);
+        input.focus();
+      });
+      ui.empty.appendChild(reset);
+    }
+  }
+
+  /* Updates the page for the new state, and the URL with it (push: a step the back
+     button returns to). */
+  function commit(push) {
+    shown = PAGE_SIZE;
+    typing = false;
+    urlWrite = push || urlWrite === 'push' ? 'push' : 'replace';
+    update();
+  }
+
+  /* The state goes into the URL when its results are shown (a query still loading, or
+     overtaken by the next key, leaves the URL alone). */
+  function writeUrl() {
+    if (!urlWrite) return;
+    var url = window.location.pathname + stateQuery(state) + window.location.hash;
+    var current = window.location.pathname + window.location.search + window.location.hash;
+    if (url !== current) {
+      if (urlWrite === 'push') window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+    }
+    urlWrite = null;
+  }
+
+  /* ---- keyboard: arrows move between the result links; Enter follows the link */
+
+  function resultLinks() {
+    return ui ? Array.prototype.slice.call(ui.list.querySelectorAll('a.search-result-link')) : [];
+  }
+
+  function onListKey(event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var links = resultLinks();
+    var at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    event.preventDefault();
+    if (event.key === 'ArrowDown' && at + 1 < links.length) links[at + 1].focus();
+    else if (event.key === 'ArrowUp') (at > 0 ? links[at - 1] : input).focus();
+  }
+
+  input.addEventListener('keydown', function (event) {
+    if (event.key !== 'ArrowDown' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var links = resultLinks();
+    if (!links.length) return;
+    event.preventDefault();
+    links[0].focus();
+  });
+
+  input.addEventListener('focus', function () {
+    if (!engine && !loading) update();
+  });
+
+  input.addEventListener('input', function () {
+    var now = Date.now();
+    /* a key right after another: the visitor is still typing, so a query that needs
+       shards waits for a pause (one that needs nothing runs at once) */
+    quietUntil = now - lastKeyAt < DEBOUNCE_MS ? now + DEBOUNCE_MS : 0;
+    lastKeyAt = now;
+    state.q = input.value;
+    /* the query's first change is a step the back button returns to; the keys
+       typed after it refine that step */
+    commit(!typing);
+    typing = true;
+  });
+
+  if (form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      quietUntil = 0;
+      state.q = input.value;
+      commit(!typing);
+    });
+  }
+
+  window.addEventListener('popstate', function () {
+    typing = false;
+    urlWrite = null;
+    quietUntil = 0;
+    state = readState(window.location.search);
+    input.value = state.q;
+    shown = PAGE_SIZE;
+    update();
+  });
+
+  if (asksForList(state)) update();
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', startSearchPage);
+  } else {
+    startSearchPage();
+  }
+}

@@ -1,0 +1,388 @@
+/* sharded.js: `ShardedIndex`, the loader and reader of the sharded search-index/
+   (docs/search-index.md), scored by engine.js exactly as the monolithic index; and
+   `openIndex(metaUrl)`, which opens it in a page with fetch (once per URL). */
+import { hasOwn, makePipeline, queryTerms, compareTerms, unreachable } from './text.js';
+import { configure, expands, score, DenseScores } from './engine.js';
+
+/* ---------------------------------------------------------------- the sharded index
+
+   search-index/ (docs/search-index.md): meta.json (fields, pipeline, document count,
+   field lengths, facet columns, the first term of each shard), terms/<k>.json (the
+   postings of a run of terms, in index order), docs/<k>.json (the result data of
+   docChunk documents) and sort.json. Documents are numbered in the byte order of their
+   refs, the order of the postings, and keys are these numbers.
+
+   `load(path)` reads a file of search-index/ ("terms/3.json") and returns its parsed
+   JSON or a promise of it: fetch in the page, the disk in Node. A query is answered in
+   two steps: the shards its terms need are loaded (`hits`, or `loadShards(missing(q))`),
+   then it is scored synchronously (`hitsLoaded`), exactly as elasticlunr.js would
+   score the monolithic index. */
+
+export function ShardedIndex(meta, load) {
+  if (!meta || meta.version !== 1) {
+    throw new Error('search index: search-index/meta.json version ' + (meta && meta.version) + ' is not 1');
+  }
+  this.meta = meta;
+  this.fields = meta.fields.slice();
+  this.ref = meta.ref;
+  this.pipeline = makePipeline(meta.pipeline);
+  this.docCount = meta.docCount;
+  this.lengths = meta.lengths || {};
+  this.firsts = meta.shards || [];
+  this.docChunk = meta.docChunk || 1;
+  this.load = load;
+  this.ints = new Map();
+  var ints = this.ints;
+  (meta.intRefs || []).forEach(function (pair) { ints.set(pair[0], Number(pair[1])); });
+  this.shards = [];     /* k -> {terms, entries, at: Map term -> position} */
+  this.shardLoads = []; /* k -> promise */
+  this.chunks = [];     /* k -> rows */
+  this.chunkLoads = [];
+  this.sortKeys = null; /* sort.json */
+  this.sortLoad = null;
+  this.decoded = new Map(); /* field + "\n" + term -> postings */
+  this.normCache = new Map();
+}
+
+/* `load(path)` as a promise, which also catches a loader that throws. */
+ShardedIndex.prototype.fetch = function (path) {
+  var load = this.load;
+  return Promise.resolve().then(function () { return load(path); });
+};
+
+/* The shard that holds `term` if it is a term: the last one whose first term is <=
+   it; -1 when it comes before every shard. */
+ShardedIndex.prototype.shardOf = function (term) {
+  var lo = 0;
+  var hi = this.firsts.length - 1;
+  var found = -1;
+  while (lo <= hi) {
+    var mid = (lo + hi) >> 1;
+    if (compareTerms(this.firsts[mid], term) <= 0) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+};
+
+/* The shards that hold the terms starting with `prefix`: the one where `prefix` would
+   be, and the following ones whose first term starts with it. */
+ShardedIndex.prototype.shardRange = function (prefix) {
+  var firsts = this.firsts;
+  var lo = this.shardOf(prefix);
+  if (lo < 0) {
+    if (!firsts.length || firsts[0].indexOf(prefix) !== 0) return [];
+    lo = 0;
+  }
+  var out = [lo];
+  for (var k = lo + 1; k < firsts.length && firsts[k].indexOf(prefix) === 0; k++) out.push(k);
+  return out;
+};
+
+/* The shards a query needs (ascending), loaded or not. */
+ShardedIndex.prototype.shardsFor = function (query, options) {
+  if (!query) return [];
+  var self = this;
+  var config = configure(this.fields, options);
+  var prefixLast = !!(options && options.prefixLast);
+  var need = new Set();
+  queryTerms(this.pipeline, query).forEach(function (t) {
+    if (unreachable(t.term)) return;
+    var exact = false;
+    var expanded = false;
+    for (var field in config) {
+      if (config[field].boost === 0) continue;
+      if (expands(config[field], t, prefixLast)) expanded = true;
+      else exact = true;
+    }
+    if (expanded) {
+      self.shardRange(t.term).forEach(function (k) { need.add(k); });
+    } else if (exact) {
+      var k = self.shardOf(t.term);
+      if (k >= 0) need.add(k);
+    }
+  });
+  return Array.from(need).sort(function (a, b) { return a - b; });
+};
+
+/* The shards a query needs that are not loaded yet. */
+ShardedIndex.prototype.missing = function (query, options) {
+  var shards = this.shards;
+  return this.shardsFor(query, options).filter(function (k) { return !shards[k]; });
+};
+
+ShardedIndex.prototype.loadShard = function (k) {
+  var self = this;
+  if (this.shards[k]) return Promise.resolve();
+  if (!this.shardLoads[k]) {
+    this.shardLoads[k] = this.fetch('terms/' + k + '.json').then(function (json) {
+      if (!Array.isArray(json)) throw new Error('search-index/terms/' + k + '.json is not a list');
+      var at = new Map();
+      var terms = [];
+      var entries = [];
+      json.forEach(function (pair, i) {
+        terms.push(pair[0]);
+        entries.push(pair[1]);
+        at.set(pair[0], i);
+      });
+      self.shards[k] = { terms: terms, entries: entries, at: at };
+    }, function (error) {
+      self.shardLoads[k] = null; /* the next query tries again */
+      throw error;
+    });
+  }
+  return this.shardLoads[k];
+};
+
+ShardedIndex.prototype.loadShards = function (list) {
+  var self = this;
+  return Promise.all(list.map(function (k) { return self.loadShard(k); }));
+};
+
+ShardedIndex.prototype.loadedShard = function (k) {
+  var shard = this.shards[k];
+  if (!shard) throw new Error('search index: shard ' + k + ' is needed but not loaded');
+  return shard;
+};
+
+/* The postings of `term` in every field ({field: [gap, count, ...]}), or null. */
+ShardedIndex.prototype.entry = function (term) {
+  if (!term || unreachable(term)) return null;
+  var k = this.shardOf(term);
+  if (k < 0) return null;
+  var shard = this.loadedShard(k);
+  var i = shard.at.get(term);
+  return i === undefined ? null : shard.entries[i];
+};
+
+ShardedIndex.prototype.postings = function (field, term) {
+  var id = field + '\n' + term;
+  var cached = this.decoded.get(id);
+  if (cached !== undefined) return cached;
+  var entry = this.entry(term);
+  var flat = entry && hasOwn.call(entry, field) ? entry[field] : null;
+  var postings = null;
+  if (flat && flat.length) {
+    var n = flat.length >> 1;
+    var keys = new Int32Array(n);
+    var tfs = new Float64Array(n);
+    var doc = 0;
+    for (var i = 0; i < n; i++) {
+      doc += flat[2 * i];
+      keys[i] = doc;
+      tfs[i] = Math.sqrt(flat[2 * i + 1]);
+    }
+    postings = {
+      keys: keys,
+      tfs: tfs,
+      tfOf: function (key) {
+        var lo = 0;
+        var hi = n - 1;
+        while (lo <= hi) {
+          var mid = (lo + hi) >> 1;
+          if (keys[mid] === key) return tfs[mid];
+          if (keys[mid] < key) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        return undefined;
+      }
+    };
+  }
+  this.decoded.set(id, postings);
+  return postings;
+};
+
+ShardedIndex.prototype.df = function (field, term) {
+  var postings = this.postings(field, term);
+  return postings ? postings.keys.length : 0;
+};
+
+ShardedIndex.prototype.fieldLength = function (doc, field) {
+  var column = hasOwn.call(this.lengths, field) ? this.lengths[field] : null;
+  return column && column[doc] ? column[doc] : 0;
+};
+
+/* The field length norms of every document, computed once per field. */
+ShardedIndex.prototype.norms = function (field) {
+  var norms = this.normCache.get(field);
+  if (!norms) {
+    norms = new Float64Array(this.docCount);
+    for (var doc = 0; doc < this.docCount; doc++) {
+      var length = this.fieldLength(doc, field);
+      norms[doc] = length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
+    }
+    this.normCache.set(field, norms);
+  }
+  return function (doc) { return norms[doc]; };
+};
+
+ShardedIndex.prototype.scores = function () {
+  return new DenseScores(this.docCount);
+};
+
+ShardedIndex.prototype.intKey = function (doc) {
+  var n = this.ints.get(doc);
+  return n === undefined ? -1 : n;
+};
+
+ShardedIndex.prototype.expand = function (field, token) {
+  var out = [];
+  if (!token || unreachable(token)) return out;
+  var range = this.shardRange(token);
+  for (var r = 0; r < range.length; r++) {
+    var shard = this.loadedShard(range[r]);
+    var terms = shard.terms;
+    var lo = 0;
+    var hi = terms.length;
+    while (lo < hi) { /* the first term >= token */
+      var mid = (lo + hi) >> 1;
+      if (compareTerms(terms[mid], token) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (var i = lo; i < terms.length && terms[i].indexOf(token) === 0; i++) {
+      var flat = hasOwn.call(shard.entries[i], field) ? shard.entries[i][field] : null;
+      if (flat && flat.length) out.push(terms[i]);
+    }
+  }
+  return out;
+};
+
+ShardedIndex.prototype.terms = function (query) {
+  return queryTerms(this.pipeline, query);
+};
+
+/* [{doc, score}] for a query whose shards are loaded (see `missing`), best first. */
+ShardedIndex.prototype.hitsLoaded = function (query, options) {
+  return score(this, query, options).map(function (r) { return { doc: r.key, score: r.score }; });
+};
+
+/* A promise of hitsLoaded(query, options), once the shards it needs are loaded. */
+ShardedIndex.prototype.hits = function (query, options) {
+  var self = this;
+  return this.loadShards(this.missing(query, options)).then(function () {
+    return self.hitsLoaded(query, options);
+  });
+};
+
+/* ---- result data: docs/<k>.json holds documents k*docChunk .. (k+1)*docChunk - 1 */
+
+ShardedIndex.prototype.chunkOf = function (doc) {
+  return Math.floor(doc / this.docChunk);
+};
+
+/* [slug, title, summary, created] of a document whose chunk is loaded, else null. */
+ShardedIndex.prototype.row = function (doc) {
+  var chunk = this.chunks[this.chunkOf(doc)];
+  return chunk ? chunk[doc - this.chunkOf(doc) * this.docChunk] || null : null;
+};
+
+/* The chunks the documents need that are not loaded yet (ascending). */
+ShardedIndex.prototype.missingChunks = function (docs) {
+  var need = new Set();
+  for (var i = 0; i < docs.length; i++) {
+    var k = this.chunkOf(docs[i]);
+    if (!this.chunks[k]) need.add(k);
+  }
+  return Array.from(need).sort(function (a, b) { return a - b; });
+};
+
+ShardedIndex.prototype.loadChunk = function (k) {
+  var self = this;
+  if (this.chunks[k]) return Promise.resolve();
+  if (!this.chunkLoads[k]) {
+    this.chunkLoads[k] = this.fetch('docs/' + k + '.json').then(function (rows) {
+      if (!Array.isArray(rows)) throw new Error('search-index/docs/' + k + '.json is not a list');
+      self.chunks[k] = rows;
+    }, function (error) {
+      self.chunkLoads[k] = null;
+      throw error;
+    });
+  }
+  return this.chunkLoads[k];
+};
+
+/* Loads the result data of `docs` (document numbers). */
+ShardedIndex.prototype.loadDocs = function (docs) {
+  var self = this;
+  return Promise.all(this.missingChunks(docs).map(function (k) { return self.loadChunk(k); }));
+};
+
+/* sort.json: {created: [days since 1970-01-01], title: [rank]} per document. */
+ShardedIndex.prototype.loadSort = function () {
+  var self = this;
+  if (this.sortKeys) return Promise.resolve(this.sortKeys);
+  if (!this.sortLoad) {
+    this.sortLoad = this.fetch('sort.json').then(function (json) {
+      if (!json || !Array.isArray(json.created) || !Array.isArray(json.title)) {
+        throw new Error('search-index/sort.json has no created and title lists');
+      }
+      self.sortKeys = json;
+      return json;
+    }, function (error) {
+      self.sortLoad = null;
+      throw error;
+    });
+  }
+  return this.sortLoad;
+};
+
+/* elasticlunr's answer: a promise of [{ref, score}], best first. Loads the shards the
+   query needs and the result data of every hit (for the refs): for tests and tools;
+   the page loads only the result data it shows. */
+ShardedIndex.prototype.search = function (query, options) {
+  var self = this;
+  return this.hits(query, options).then(function (hits) {
+    var docs = hits.map(function (h) { return h.doc; });
+    return self.loadDocs(docs).then(function () {
+      return hits.map(function (h) { return { ref: self.row(h.doc)[0], score: h.score }; });
+    });
+  });
+};
+
+/* ---------------------------------------------------------------- opening it in a page */
+
+/* GETs `url` as JSON (same-origin credentials); an HTTP error rejects. */
+export function fetchJson(url) {
+  return fetch(url, { credentials: 'same-origin' }).then(function (response) {
+    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    return response.json();
+  });
+}
+
+/* The page's query options over meta.json's boosts: elasticlunr's {fields, bool: 'OR',
+   expand: false}, plus `prefixLast`. Earlier words match whole (their stems); the last
+   word also matches as a prefix once its term has PREFIX_MIN characters: its stem is
+   expanded over the index's terms, with elasticlunr's penalty, so "yolo" finds "yolov8"
+   and "sate" finds "satellite". A last word that is a stop word is dropped, not expanded. */
+export function searchOptions(meta) {
+  var fields = {};
+  Object.keys(meta.boosts || {}).forEach(function (f) { fields[f] = { boost: meta.boosts[f] }; });
+  return { fields: fields, bool: 'OR', expand: false, prefixLast: true };
+}
+
+var opened = new Map(); /* meta.json's URL -> the promise of openIndex */
+
+/* Opens search-index/ from its meta.json URL (relative URLs are the page's):
+   a promise of {index: a ShardedIndex fetching the other files beside meta.json,
+   meta: meta.json, options: searchOptions(meta), url: meta.json's URL as fetched}.
+   Every caller with the same URL shares one promise and one index (and its loaded
+   shards); a failure (network, HTTP, a meta.json of another version) is not kept, so
+   the next call tries again. */
+export function openIndex(metaUrl) {
+  var url = typeof document !== 'undefined' && document.baseURI ? new URL(metaUrl, document.baseURI).href : metaUrl;
+  var pending = opened.get(url);
+  if (pending) return pending;
+  var base = url.replace(/[^\/]*$/, '');
+  pending = fetchJson(url).then(function (meta) {
+    var index = new ShardedIndex(meta, function (path) { return fetchJson(base + path); });
+    return { index: index, meta: meta, options: searchOptions(meta), url: url };
+  });
+  opened.set(url, pending);
+  pending.catch(function () {
+    if (opened.get(url) === pending) opened.delete(url);
+  });
+  return pending;
+}
