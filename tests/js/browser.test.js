@@ -12,7 +12,7 @@ const { buildSite, ROOT, FIXTURES } = require('./lib/site');
 const { serve } = require('./lib/server');
 const { readSearchIndex } = require('./lib/searchindex');
 const { CHROMIUM, haveChromium, inCi, launch, openPage } = require('./lib/browser');
-const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
+const { loadClient } = require('./lib/client');
 
 const HOSTILE_TITLE = '<img src=x onerror="window.__xss=1">Hostile title';
 const HOSTILE_SLUG = 'xss-title';
@@ -96,6 +96,7 @@ function browserTests() {
     site = buildSite();
     search = readSearchIndex(site.dir);
     data = { modules: search.modules };
+    const client = await loadClient();
     index = client.Index.load(fs.readFileSync(path.join(site.dir, 'search-index.json'), 'utf8'));
     options = { fields: search.fields, bool: 'OR', expand: false };
     server = await serve(site.dir);

@@ -1,5 +1,6 @@
 'use strict';
-/* Shared by the tests in tests/js: the repository root, the site's own search client,
+/* Shared by the tests in tests/js: the repository root, the site's own search client
+   (loadClient(): a promise of it, see lib/client.js),
    the real catalogue's text, and one build of the real catalogue into a temp dir. */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -7,7 +8,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
+const { loadClient } = require('./lib/client');
 
 /* The build binary, found as lib/site.js finds it. */
 const { binary } = require('./lib/site');
@@ -65,4 +66,4 @@ function optionVariants(fields) {
   ];
 }
 
-module.exports = { ROOT, client, buildSite, catalogueTexts, fieldsOption, optionVariants };
+module.exports = { ROOT, loadClient, buildSite, catalogueTexts, fieldsOption, optionVariants };

@@ -7,7 +7,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const elasticlunr = require('elasticlunr');
-const { client, buildSite, fieldsOption, optionVariants } = require('./helpers');
+const { loadClient, buildSite, fieldsOption, optionVariants } = require('./helpers');
 
 const QUERIES = [
   // single words, mixed case
@@ -47,7 +47,12 @@ function assertSame(ours, theirs, label) {
 
 const site = buildSite();
 const fields = fieldsOption(site.search.meta);
-const ours = client.Index.load(site.index);
+let client = null;
+let ours = null;
+test.before(async () => {
+  client = await loadClient();
+  ours = client.Index.load(site.index);
+});
 /* elasticlunr prints a warning for options naming unknown fields; keep the output quiet */
 const quiet = (fn) => {
   const warn = console.warn;

@@ -19,9 +19,12 @@ const { execFileSync } = require('node:child_process');
 const elasticlunr = require('elasticlunr');
 const { binary, ROOT } = require('./lib/site');
 const { readSearchIndex } = require('./lib/searchindex');
-const { optionVariants } = require('./helpers');
+const { loadClient, optionVariants } = require('./helpers');
 
-const client = require(path.join(ROOT, 'theme', 'static', 'search.js'));
+let client = null;
+test.before(async () => {
+  client = await loadClient();
+});
 const MODULES = 300;
 const TIES = ['0', '9', '10', '2048', '4294967294', '4294967295', '01'];
 
@@ -251,4 +254,40 @@ test('a query reads only the shards its terms need', async () => {
   /* no result data is read to score */
   await index.hits('satellite image', page);
   assert.deepEqual(index.reads.filter((p) => !p.startsWith('terms/')), []);
+});
+
+/* sharded.js's openIndex(metaUrl), with fetch answered from the build's files: one
+   promise and one index per URL, the page's options, and a failure not kept. */
+test('openIndex opens search-index/ once per URL and tries again after a failure', async () => {
+  const { search } = theSite();
+  const base = 'http://marketplace.test/sub/search-index/';
+  const fetched = [];
+  let down = true;
+  const fetch = globalThis.fetch;
+  globalThis.fetch = async (url, init) => {
+    fetched.push(url);
+    assert.deepEqual(init, { credentials: 'same-origin' });
+    if (down || !url.startsWith(base)) return { ok: false, status: 503, json: async () => null };
+    const body = url === base + 'meta.json' ? search.meta : search.load(url.slice(base.length));
+    return { ok: true, status: 200, json: async () => body };
+  };
+  try {
+    await assert.rejects(client.openIndex(base + 'meta.json'), /meta\.json: HTTP 503/);
+    down = false;
+    const first = client.openIndex(base + 'meta.json');
+    assert.equal(client.openIndex(base + 'meta.json'), first, 'one promise per URL');
+    const opened = await first;
+    assert.deepEqual(Object.keys(opened).sort(), ['index', 'meta', 'options', 'url']);
+    assert.ok(opened.index instanceof client.ShardedIndex);
+    assert.equal(opened.meta, search.meta);
+    assert.equal(opened.url, base + 'meta.json');
+    assert.deepEqual(opened.options, { fields: search.fields, bool: 'OR', expand: false, prefixLast: true });
+    assert.deepEqual(opened.options, client.searchOptions(search.meta));
+    const hits = await opened.index.search('satellite', opened.options);
+    assertIdentical(hits, await search.sharded().search('satellite', opened.options), 'satellite');
+    assert.equal(fetched.filter((u) => u.endsWith('meta.json')).length, 2, 'meta.json: the failed try and one more');
+    assert.ok(fetched.some((u) => u.startsWith(base + 'terms/')), 'shards are fetched beside meta.json');
+  } finally {
+    globalThis.fetch = fetch;
+  }
 });

@@ -4,7 +4,12 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const elasticlunr = require('elasticlunr');
-const { client, catalogueTexts } = require('./helpers');
+const { loadClient, catalogueTexts } = require('./helpers');
+
+let client = null;
+test.before(async () => {
+  client = await loadClient();
+});
 
 /* Every distinct token of the catalogue, raw (as split) and trimmed. */
 function catalogueWords() {

@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const client = require(path.join(__dirname, '..', '..', '..', 'theme', 'static', 'search.js'));
+const { loadedClient } = require('./client');
 
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -13,7 +13,8 @@ function readJson(file) {
 
 /* `dir` is a build's output; returns {dir, meta, load(path), sharded(), modules, fields}:
    - load('terms/3.json'): a file of search-index/, parsed;
-   - sharded(): a fresh ShardedIndex reading the files from disk (`reads` lists what it read);
+   - sharded(): a fresh ShardedIndex reading the files from disk (`reads` lists what it read;
+     the client must be loaded: lib/client.js's loadClient());
    - modules: {slug: {doc, title, summary, created, category, categoryTitle, tags, license,
      predict, train}} for every document, from meta.json and docs/<k>.json;
    - fields: meta.json's boosts as elasticlunr's `fields` option (in meta.json's order, as
@@ -47,7 +48,7 @@ function readSearchIndex(dir) {
   for (const [field, boost] of Object.entries(meta.boosts)) fields[field] = { boost };
   const sharded = () => {
     const reads = [];
-    const index = new client.ShardedIndex(meta, (p) => {
+    const index = new (loadedClient().ShardedIndex)(meta, (p) => {
       reads.push(p);
       return load(p);
     });
