@@ -12,7 +12,7 @@ const { buildSite, ROOT, FIXTURES } = require('./lib/site');
 const { serve } = require('./lib/server');
 const { readSearchIndex } = require('./lib/searchindex');
 const { CHROMIUM, haveChromium, inCi, launch, openPage } = require('./lib/browser');
-const { loadClient } = require('./lib/client');
+const { loadClient, moduleUrl } = require('./lib/client');
 
 const HOSTILE_TITLE = '<img src=x onerror="window.__xss=1">Hostile title';
 const HOSTILE_SLUG = 'xss-title';
@@ -90,6 +90,7 @@ function browserTests() {
   let search = null;
   let index = null;
   let options = null;
+  let tolerant = null;
   const open = [];
 
   test.before(async () => {
@@ -97,6 +98,7 @@ function browserTests() {
     search = readSearchIndex(site.dir);
     data = { modules: search.modules };
     const client = await loadClient();
+    tolerant = await import(moduleUrl('tolerant.js'));
     index = client.Index.load(fs.readFileSync(path.join(site.dir, 'search-index.json'), 'utf8'));
     options = { fields: search.fields, bool: 'OR', expand: false };
     server = await serve(site.dir);
@@ -192,9 +194,18 @@ function browserTests() {
     })));
   }
 
-  /* The refs elasticlunr's search gives for `q` with the page's options; prefix: the
-     page's own matching of the last word as a prefix. */
-  function engineRefs(q, prefix) {
+  /* The refs the page's engine gives for `q` with the page's options (tolerant.js over
+     the sharded index: typos and suffixes on); prefix: the page's own matching of the
+     last word as a prefix. */
+  async function engineRefs(q, prefix) {
+    const opts = Object.assign({}, options, { prefixLast: prefix });
+    const { hits } = await tolerant.search(search.sharded(), q, opts);
+    const refs = hits.map((h) => Object.keys(data.modules).find((slug) => data.modules[slug].doc === h.doc));
+    return refs.filter((ref) => ref !== undefined);
+  }
+
+  /* The refs elasticlunr's search gives for `q` (words as typed, no typo tolerance). */
+  function exactRefs(q, prefix) {
     return index.search(q, Object.assign({}, options, { prefixLast: prefix })).map((r) => r.ref)
       .filter((ref) => Object.prototype.hasOwnProperty.call(data.modules, ref));
   }
@@ -207,14 +218,14 @@ function browserTests() {
     assert.ok(count >= 2, `several results, got ${JSON.stringify(titles)}`);
     assert.equal(titles.length, Math.min(count, PAGE_SIZE), 'the status line counts the results');
     assert.equal(titles[0], 'Upscale multispectral satellites images');
-    assert.deepEqual(await resultRefs(page), engineRefs('satellite imagery', true).slice(0, PAGE_SIZE), 'the results are the engine\'s, in its order');
+    assert.deepEqual(await resultRefs(page), (await engineRefs('satellite imagery', true)).slice(0, PAGE_SIZE), 'the results are the engine\'s, in its order');
     assert.equal(new URL(page.url()).searchParams.get('q'), 'satellite imagery', 'the query is in the URL');
   });
 
   browserTest('a prefix of a word finds the module', async (page) => {
     await page.goto('search/index.html');
     // "yol" is no indexed word: only matching it as a prefix finds anything
-    assert.deepEqual(engineRefs('yol', false), [], 'precondition: "yol" finds nothing as a whole word');
+    assert.deepEqual(exactRefs('yol', false), [], 'precondition: "yol" finds nothing as a whole word');
     await typeQuery(page, 'yol');
     await settled(page, 'yol');
     let titles = await resultTitles(page);
@@ -224,11 +235,11 @@ function browserTests() {
     const count = await settled(page, 'yolo');
     titles = await resultTitles(page);
     assert.ok(titles.some((t) => /yolo/i.test(t)), `a YOLO module among ${JSON.stringify(titles)}`);
-    const whole = engineRefs('yolo', false);
+    const whole = exactRefs('yolo', false);
     assert.ok(count > whole.length, `"yolo" as a prefix finds more than the ${whole.length} modules with the word (yolov8 ...)`);
     const refs = await resultRefs(page);
     assert.ok(refs.includes('yolov8-api'), 'the YoloV8 module is found');
-    assert.deepEqual(refs, engineRefs('yolo', true).slice(0, PAGE_SIZE));
+    assert.deepEqual(refs, (await engineRefs('yolo', true)).slice(0, PAGE_SIZE));
   });
 
   browserTest('a category facet narrows the results to its count', async (page) => {
@@ -277,7 +288,7 @@ function browserTests() {
       const titles = await resultTitles(page);
       assert.equal(titles.length, Math.min(count, PAGE_SIZE));
       assert.ok(count >= 3, `several audio modules, got ${JSON.stringify(titles)}`);
-      assert.deepEqual(await resultRefs(page), engineRefs('audio', true).slice(0, PAGE_SIZE));
+      assert.deepEqual(await resultRefs(page), (await engineRefs('audio', true)).slice(0, PAGE_SIZE));
       assert.equal(await page.evaluate(() => document.activeElement === document.getElementById('search-input')), false,
         'nothing was typed or focused');
       assert.equal(await page.locator('main .notice', { hasText: 'Search needs JavaScript' }).count(), 0,
@@ -323,7 +334,7 @@ function browserTests() {
 
     await page.fill('#search-input', 'satellite'); /* one input event, as when pasted */
     const count = await settled(page, 'satellite');
-    const expected = engineRefs('satellite', true).slice(0, PAGE_SIZE);
+    const expected = (await engineRefs('satellite', true)).slice(0, PAGE_SIZE);
     assert.deepEqual(await resultRefs(page), expected);
     const shards = seen.filter((p) => p.startsWith('search-index/terms/'));
     const chunks = seen.filter((p) => p.startsWith('search-index/docs/'));
@@ -347,7 +358,7 @@ function browserTests() {
     await page.keyboard.type('s');
     await settled(page, 'satellites');
     assert.equal(seen.filter((p) => p.startsWith('search-index/terms/')).length, before, '"satellites" has the stem of "satellite"');
-    assert.deepEqual(await resultRefs(page), engineRefs('satellites', true).slice(0, PAGE_SIZE));
+    assert.deepEqual(await resultRefs(page), (await engineRefs('satellites', true)).slice(0, PAGE_SIZE));
 
     // sorting by date fetches sort.json once
     await page.selectOption('#search-sort', 'newest');
@@ -359,7 +370,7 @@ function browserTests() {
 
   browserTest('twenty results, then "Show N more modules" fetches the next ones\' data', async (page) => {
     const seen = searchRequests(page);
-    const expected = engineRefs('image', true);
+    const expected = (await engineRefs('image', true));
     assert.ok(expected.length > PAGE_SIZE && expected.length <= 2 * PAGE_SIZE, `"image" finds ${expected.length} modules`);
     await page.goto('search/index.html?q=image');
     assert.equal(await settled(page, 'image'), expected.length);
@@ -397,7 +408,7 @@ function browserTests() {
     await page.fill('#search-input', 'audio');
     await settled(page, 'audio');
     const shownFirst = await resultRefs(page);
-    assert.deepEqual(shownFirst, engineRefs('audio', true).slice(0, PAGE_SIZE));
+    assert.deepEqual(shownFirst, (await engineRefs('audio', true)).slice(0, PAGE_SIZE));
     assert.ok(delayed > 0, 'the first query\'s shards were asked for (and held back)');
     await page.waitForTimeout(2000); /* the held-back answers arrive */
     assert.match(await page.textContent(STATUS), /“audio”/);

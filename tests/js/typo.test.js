@@ -163,3 +163,15 @@ test('the excerpt is the passage with the most distinct matches, cut at word bou
   const short = excerpt('Plankton.', (w) => w === 'Plankton', 180);
   assert.deepEqual(short, { segments: [{ text: 'Plankton', mark: true }, { text: '.', mark: false }], before: false, after: false });
 });
+
+test('compound parts: runs of capitals, small letters and digits', async () => {
+  const { compoundParts } = await load('excerpt.js');
+  const parts = (t) => compoundParts(t).map((p) => t.slice(p.start, p.end));
+  assert.deepEqual(parts('YOLOv8'), ['YOLO', 'v8']);
+  assert.deepEqual(parts('GPUs'), ['GPU', 's']);
+  assert.deepEqual(parts('iPhone'), ['i', 'Phone']);
+  assert.deepEqual(parts('yolov8'), ['yolov', '8']);
+  assert.deepEqual(parts('bird\'s'), []);
+  assert.deepEqual(parts('tf_cnn_benchmarks'), ['tf', 'cnn', 'benchmarks']);
+  assert.deepEqual(parts('3DUNet'), ['3', 'DU', 'Net']);
+});

@@ -25,23 +25,17 @@ export function words(text) {
 }
 
 /* The parts of an identifier or compound, as the build indexes them (docs/search-index.md,
-   "Compound parts"): at `_`, `.`, `/`, case changes and letter-digit boundaries, a single
-   letter before digits kept with them. [{start, end}] relative to the token, only when it
-   has more than one part. */
+   "Compound parts"): the pieces between `_`, `.` and `/`, each cut into runs of capitals,
+   small letters (and caseless characters) and digits, joined back where they make a
+   word: a capital before small letters (Net), the last of several capitals before two or
+   more small letters (HTTP|Server), a lone letter before digits (V3, x86; YOLO|v8).
+   [{start, end}] relative to the token, only when it has more than one part. */
 export function compoundParts(token) {
   const parts = [];
   const re = /[^_./]+/g;
   let m;
   while ((m = re.exec(token)) !== null) {
-    const piece = m[0];
-    const base = m.index;
-    let from = 0;
-    for (let i = 1; i <= piece.length; i++) {
-      if (i === piece.length || boundary(piece, i)) {
-        parts.push({ start: base + from, end: base + i });
-        from = i;
-      }
-    }
+    pieceParts(m[0]).forEach((p) => parts.push({ start: m.index + p.start, end: m.index + p.end }));
   }
   return parts.length > 1 ? parts : [];
 }
@@ -49,23 +43,60 @@ export function compoundParts(token) {
 function kind(c) {
   if (c >= '0' && c <= '9') return 'd';
   if (c.toLowerCase() !== c) return 'u';
-  if (c.toUpperCase() !== c) return 'l';
-  return 'o';
+  return 'l'; /* small letters, and characters without case */
 }
 
-/* Whether a part ends before piece[i]. */
-function boundary(piece, i) {
-  const a = kind(piece[i - 1]);
-  const b = kind(piece[i]);
-  if (a === 'l' && b === 'u') return true; /* mobileNet */
-  if (a === 'u' && b === 'u' && i + 1 < piece.length && kind(piece[i + 1]) === 'l') return true; /* HTTPServer */
-  if ((a === 'l' || a === 'u') && b === 'd') {
-    /* a single letter before digits stays with them: V3, x86 */
-    const single = i === 1 || !/[A-Za-z\u00c0-\uffff]/.test(piece[i - 2]) || (a === 'u' && kind(piece[i - 2]) === 'l');
-    return !single;
+/* The runs of one kind of a piece: [{kind, start, end}]. */
+function runs(piece) {
+  const out = [];
+  for (let i = 0; i < piece.length; i++) {
+    const k = kind(piece[i]);
+    const last = out[out.length - 1];
+    if (last && last.kind === k) last.end = i + 1;
+    else out.push({ kind: k, start: i, end: i + 1 });
   }
-  if (a === 'd' && (b === 'l' || b === 'u')) return true;
-  return false;
+  return out;
+}
+
+function pieceParts(piece) {
+  const r = runs(piece);
+  const out = [];
+  let i = 0;
+  /* a lone letter at `at` glued to the digit run that follows it, if any */
+  const withDigits = (start, at) => {
+    const next = r[at + 1];
+    if (next && next.kind === 'd') {
+      out.push({ start: start, end: next.end });
+      return at + 2;
+    }
+    out.push({ start: start, end: r[at].end });
+    return at + 1;
+  };
+  while (i < r.length) {
+    const run = r[i];
+    const next = r[i + 1];
+    const size = run.end - run.start;
+    if (run.kind === 'u' && next && next.kind === 'l') {
+      const small = next.end - next.start;
+      if (size === 1) { /* Net */
+        out.push({ start: run.start, end: next.end });
+        i += 2;
+      } else if (small >= 2) { /* HTTP|Server */
+        out.push({ start: run.start, end: run.end - 1 });
+        out.push({ start: run.end - 1, end: next.end });
+        i += 2;
+      } else { /* YOLO|v8, GPU|s */
+        out.push({ start: run.start, end: run.end });
+        i = withDigits(next.start, i + 1);
+      }
+    } else if (run.kind !== 'd' && size === 1) { /* V3, x86 */
+      i = withDigits(run.start, i);
+    } else {
+      out.push({ start: run.start, end: run.end });
+      i += 1;
+    }
+  }
+  return out;
 }
 
 /* [{start, end}] of the matched words of text: whole words, or the parts of a compound

@@ -5,6 +5,8 @@
    attributes, never as HTML. */
 import { hasOwn, NOTHING } from './text.js';
 import { openIndex } from './sharded.js';
+import { prepare, rank, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { marked, excerpt, appendMarked } from './excerpt.js';
 
 /* ================================================================ the search page
 
@@ -21,6 +23,10 @@ import { openIndex } from './sharded.js';
    The last word typed also matches as a prefix (`prefixLast`), but only once its term
    has at least PREFIX_MIN (3) characters: "c" alone would match, and fetch, every term
    starting with "c". Facets count over all the hits, from meta.json's columns.
+   tolerant.js adds typo tolerance and suffix matching (off with ?exact=1, the "search
+   instead for" link of a corrected query): the fuzzy and suffix shards a query needs
+   are fetched with its term shards, and the description text of each result shown
+   (text/<doc>.json), for its excerpt.
 
    Typing: when everything a query needs is loaded it runs at once, on the key. When it
    needs shards, they are fetched at once after a pause in typing, but keys that follow
@@ -31,6 +37,7 @@ var DEBOUNCE_MS = 80;
 var PAGE_SIZE = 20;
 var TOP_TAGS = 15;
 var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
+var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
 var FACET_KEYS = ['category', 'tag', 'license', 'use'];
 
@@ -104,7 +111,7 @@ function plural(n, one, many) {
 /* ---- state <-> URL: ?q=...&category=...&tag=...&license=...&use=...&sort=... */
 
 function emptyState() {
-  return { q: '', category: [], tag: [], license: [], use: [], sort: 'relevance' };
+  return { q: '', category: [], tag: [], license: [], use: [], sort: 'relevance', exact: false };
 }
 
 function readState(search) {
@@ -118,6 +125,7 @@ function readState(search) {
   });
   var sort = params.get('sort');
   if (sort && hasOwn.call(SORTS, sort)) state.sort = sort;
+  state.exact = params.get('exact') === '1';
   return state;
 }
 
@@ -128,6 +136,7 @@ function stateQuery(state) {
     state[key].forEach(function (v) { params.append(key, v); });
   });
   if (state.sort !== 'relevance') params.set('sort', state.sort);
+  if (state.exact && state.q) params.set('exact', '1');
   var qs = params.toString();
   return qs ? '?' + qs : '';
 }
@@ -167,6 +176,7 @@ function startSearchPage() {
   var urlWrite = null;  /* how the next render writes the state into the URL: 'push', 'replace' */
   var shown = PAGE_SIZE;
   var ui = null;
+  var plans = new Map(); /* (exact ? '1' : '0') + query -> prepared plan */
 
   input.value = state.q;
 
@@ -198,6 +208,10 @@ function startSearchPage() {
     ui.sortLabel = sortLabel;
     bar.appendChild(sortLabel);
     results.appendChild(bar);
+
+    ui.correction = el('p', 'search-correction');
+    ui.correction.hidden = true;
+    results.appendChild(ui.correction);
 
     ui.empty = el('div', 'search-empty notice');
     ui.empty.hidden = true;
@@ -274,16 +288,19 @@ function startSearchPage() {
       }
       var waits = [];
       var list = asksForList(state);
-      if (list && state.q.trim()) {
-        var missing = engine.missing(state.q, options);
-        if (missing.length) {
+      if (list && state.q.trim() && !plans.has(planKey())) {
+        if (engine.missing(state.q, queryOptions()).length) {
           var wait = quietUntil - Date.now();
           if (wait > 0) {
             setTimeout(step, wait);
             return;
           }
-          waits.push(engine.loadShards(missing));
         }
+        var key = planKey();
+        waits.push(prepare(engine, state.q, queryOptions()).then(function (plan) {
+          if (plans.size >= PLANS_KEPT) plans.delete(plans.keys().next().value);
+          plans.set(key, plan);
+        }));
       }
       if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
       if (waits.length) {
@@ -292,8 +309,11 @@ function startSearchPage() {
       }
       if (!view) view = compute();
       var docs = view.sorted.slice(0, shown);
-      if (engine.missingChunks(docs).length) {
-        engine.loadDocs(docs).then(step, failed);
+      var texts = view.plan ? docs.filter(function (doc) { return loadedText(engine, doc) === undefined; }) : NOTHING;
+      if (engine.missingChunks(docs).length || texts.length) {
+        /* the result data and the excerpts' texts side by side: the cards are drawn
+           whole, never growing when an excerpt arrives */
+        Promise.all([engine.loadDocs(docs)].concat(texts.map(function (doc) { return loadText(engine, doc); }))).then(step, failed);
         return;
       }
       writeUrl();
@@ -334,10 +354,25 @@ function startSearchPage() {
   function compute() {
     var q = state.q.trim();
     if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
-    var hits = q ? engine.hitsLoaded(state.q, options).map(function (hit) { return hit.doc; }) : everyDoc;
+    var plan = q ? plans.get(planKey()) : null;
+    var hits = plan ? rank(engine, plan, queryOptions()).map(function (hit) { return hit.doc; }) : everyDoc;
     var masks = filterMasks();
     var narrowed = hasFilters(state) ? hits.filter(function (doc) { return passes(doc, masks, -1); }) : hits;
-    return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== '') };
+    var matches = plan ? matcher(engine, matchedTerms(engine, plan, queryOptions())) : null;
+    return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== ''), plan: plan, matches: matches };
+  }
+
+  /* The engine's options for the state: the page's, with typo tolerance and suffix
+     matching unless the visitor asked for the words as typed. */
+  function queryOptions() {
+    if (!state.exact) return options;
+    var exact = Object.assign({}, options);
+    exact.typos = false;
+    return exact;
+  }
+
+  function planKey() {
+    return (state.exact ? '1' : '0') + state.q;
   }
 
   /* Per group, the values the state asks for as a mask over its values (null: no
@@ -492,17 +527,33 @@ function startSearchPage() {
 
   /* A result card from the document's result data (docs/<k>.json) and meta.json's
      columns; every text goes in as text. */
-  function card(doc) {
+  function card(doc, matches) {
     var row = engine.row(doc);
     var slug = row[0];
     var category = meta.categories[meta.category[doc]] || ['', ''];
     var article = el('article', 'card cat-' + category[0]);
     var h3 = el('h3', 'card-title');
-    var link = el('a', 'search-result-link', row[1]);
+    var link = el('a', 'search-result-link');
+    if (matches) appendMarked(link, marked(row[1], matches));
+    else link.textContent = row[1];
     link.href = root + 'modules/' + slug + '/index.html';
     h3.appendChild(link);
     article.appendChild(h3);
-    article.appendChild(el('p', 'card-summary', row[2]));
+    var summary = el('p', 'card-summary');
+    if (matches) appendMarked(summary, marked(row[2], matches));
+    else summary.textContent = row[2];
+    article.appendChild(summary);
+    var text = matches ? loadedText(engine, doc) : undefined;
+    var passage = text ? excerpt(text, matches, 180, text.length >= (meta.text || Infinity)) : null;
+    if (passage) {
+      /* the passage of the description that matched, marked */
+      var p = el('p', 'card-excerpt');
+      p.appendChild(el('span', 'visually-hidden', 'From the description: '));
+      if (passage.before) p.appendChild(document.createTextNode('… '));
+      appendMarked(p, passage.segments);
+      if (passage.after) p.appendChild(document.createTextNode(' …'));
+      article.appendChild(p);
+    }
 
     var badges = el('p', 'card-badges');
     var cat = el('a', 'badge cat-badge');
@@ -568,12 +619,13 @@ function startSearchPage() {
       status = 'All ' + plural(sorted.length, 'module', 'modules');
     }
     ui.status.textContent = status + '.';
+    renderCorrection(view);
     document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
 
     ui.list.textContent = '';
     sorted.slice(0, shown).forEach(function (doc) {
       var li = el('li');
-      li.appendChild(card(doc));
+      li.appendChild(card(doc, view.matches));
       ui.list.appendChild(li);
     });
     var rest = sorted.length - Math.min(shown, sorted.length);
@@ -595,6 +647,31 @@ function startSearchPage() {
       });
       ui.empty.appendChild(reset);
     }
+  }
+
+  /* "Showing results for satellite. Search instead for satelite": when words of the
+     query matched nothing as typed and were corrected. */
+  function renderCorrection(view) {
+    var corrected = view.plan ? correctedQuery(view.plan) : null;
+    ui.correction.textContent = '';
+    ui.correction.hidden = !corrected;
+    if (!corrected) return;
+    ui.correction.appendChild(document.createTextNode('Showing results for '));
+    corrected.forEach(function (w, i) {
+      if (i) ui.correction.appendChild(document.createTextNode(' '));
+      ui.correction.appendChild(w.corrected ? el('strong', null, w.text) : document.createTextNode(w.text));
+    });
+    ui.correction.appendChild(document.createTextNode('. '));
+    var asTyped = el('a', 'search-as-typed', 'Search instead for “' + state.q.trim() + '”');
+    var exact = Object.assign({}, state, { exact: true });
+    asTyped.href = window.location.pathname + stateQuery(exact);
+    asTyped.addEventListener('click', function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      state.exact = true;
+      commit(true);
+    });
+    ui.correction.appendChild(asTyped);
   }
 
   /* Updates the page for the new state, and the URL with it (push: a step the back
@@ -655,6 +732,7 @@ function startSearchPage() {
     quietUntil = now - lastKeyAt < DEBOUNCE_MS ? now + DEBOUNCE_MS : 0;
     lastKeyAt = now;
     state.q = input.value;
+    state.exact = false; /* a new query is corrected again */
     /* the query's first change is a step the back button returns to; the keys
        typed after it refine that step */
     commit(!typing);

@@ -1,0 +1,359 @@
+/* tolerant.js: search that forgives, over a ShardedIndex (sharded.js): a query word that
+   matches nothing as typed is matched through the catalogue's words within one typo (two
+   from 8 characters), and a word of 5 or more characters also matches the terms that end
+   with it ("plankton" finds "zooplankton"). docs/search-index.md describes the files
+   (fuzzy/, suffix/, text/) and the rules.
+
+   The scorer is elasticlunr's (engine.js, bit for bit when nothing is corrected or
+   extended and no tier reorders), with two kinds of alternative terms per query word:
+   corrections, which stand for a word that matched nothing (they count in coordNorm as
+   the word would, weighted down by their distance and their rarity among the
+   corrections), and suffix terms, which add to a word like prefix expansions do. Then
+   one rule over elasticlunr's order: a module that holds every query word itself (as
+   typed, or the last word as a prefix) comes before every module that does not.
+
+   Loading is in rounds, each fetching in parallel: the term shards of the words as typed
+   and the suffix shards; then the fuzzy shards of the words that matched nothing; then
+   the term shards of every correction and suffix term. `prepare` does the rounds and
+   returns a plan; `rank` scores a plan synchronously. */
+import { tokenize, trimmer, runPipeline, NOTHING } from './text.js';
+import { configure, expands, combine } from './engine.js';
+import { lookupKeys, shardOfKey, nearWords, suffixShards, suffixTerms, SUFFIX_MIN } from './typo.js';
+
+export const TYPO_WEIGHT = [1, 0.5, 0.3]; /* by distance */
+export const SUFFIX_WEIGHT = 0.5; /* times the share of the longer term the word covers */
+
+var states = new WeakMap(); /* index -> {fuzzy: [], suffix: [], texts: Map} */
+
+function stateOf(index) {
+  var s = states.get(index);
+  if (!s) {
+    s = { fuzzy: [], fuzzyLoads: [], suffix: [], suffixLoads: [], texts: new Map() };
+    states.set(index, s);
+  }
+  return s;
+}
+
+function loadInto(index, list, loads, path, k, read) {
+  if (list[k]) return Promise.resolve(list[k]);
+  if (!loads[k]) {
+    loads[k] = index.fetch(path).then(function (json) {
+      list[k] = read(json);
+      return list[k];
+    }, function (error) {
+      loads[k] = null;
+      throw error;
+    });
+  }
+  return loads[k];
+}
+
+function fuzzyShard(index, k) {
+  var s = stateOf(index);
+  return loadInto(index, s.fuzzy, s.fuzzyLoads, 'fuzzy/' + k + '.json', k, function (json) {
+    var map = new Map();
+    (json || []).forEach(function (pair) { map.set(pair[0], pair[1]); });
+    return map;
+  });
+}
+
+function suffixShard(index, k) {
+  var s = stateOf(index);
+  return loadInto(index, s.suffix, s.suffixLoads, 'suffix/' + k + '.json', k, function (json) { return json || []; });
+}
+
+/* The query's words: {word (as typed, trimmed and lowercased), term, last} for each
+   word the pipeline keeps, as engine.js's queryTerms. */
+export function queryWords(index, query) {
+  var words = tokenize(query);
+  var lastWord = words.length - 1;
+  while (lastWord >= 0 && trimmer(words[lastWord]) === '') lastWord -= 1;
+  var out = [];
+  for (var i = 0; i < words.length; i++) {
+    var term = runPipeline(index.pipeline, words[i], i, words);
+    if (term !== undefined) out.push({ word: trimmer(words[i]).toLowerCase(), term: term, last: i === lastWord });
+  }
+  return out;
+}
+
+/* Whether the index holds a term in any field (its shard loaded). */
+function holds(index, term) {
+  var entry = index.entry(term);
+  if (!entry) return false;
+  for (var f = 0; f < index.fields.length; f++) {
+    var flat = entry[index.fields[f]];
+    if (flat && flat.length) return true;
+  }
+  return false;
+}
+
+/* Whether a query word matches itself: its term, or as the last word its extensions. */
+function matchesItself(index, unit, config, prefixLast) {
+  if (holds(index, unit.term)) return true;
+  for (var field in config) {
+    if (config[field].boost === 0) continue;
+    if (expands(config[field], unit, prefixLast) && index.expand(field, unit.term).length) return true;
+  }
+  return false;
+}
+
+/* Total document frequency of a term over the fields. */
+function frequency(index, term) {
+  var n = 0;
+  index.fields.forEach(function (f) { n += index.df(f, term); });
+  return n;
+}
+
+/* A promise of the plan for `query`: {units: [{word, term, last, direct, corrections:
+   [{word, term, distance, weight}], suffixes: [{term, weight}]}], corrected}. With
+   options.typos false, no file beyond elasticlunr's is read and the plan has no
+   alternatives. */
+export function prepare(index, query, options) {
+  var opts = options || {};
+  var tolerant = opts.typos !== false;
+  var meta = index.meta;
+  var units = queryWords(index, query);
+  var config = configure(index.fields, opts);
+  var prefixLast = !!opts.prefixLast;
+  var suffixFirsts = tolerant && meta.suffix ? meta.suffix : null;
+  var fuzzy = tolerant && meta.fuzzy ? meta.fuzzy : null;
+
+  var round1 = [index.loadShards(index.missing(query, opts))];
+  var suffixLists = units.map(function (u) {
+    if (!suffixFirsts || u.word.length < SUFFIX_MIN) return Promise.resolve(NOTHING);
+    return Promise.all(suffixShards(u.term, suffixFirsts).map(function (k) { return suffixShard(index, k); }))
+      .then(function (lists) { return suffixTerms(u.term, [].concat.apply([], lists)); });
+  });
+
+  return Promise.all(round1.concat(suffixLists)).then(function (done) {
+    var suffixes = done.slice(1);
+    var lookups = units.map(function (u, i) {
+      u.suffixes = suffixes[i].map(function (t) {
+        return { term: t, weight: SUFFIX_WEIGHT * u.term.length / t.length };
+      });
+      u.direct = matchesItself(index, u, config, prefixLast);
+      u.corrections = [];
+      if (u.direct || !fuzzy) return Promise.resolve(NOTHING);
+      var look = lookupKeys(u.word);
+      if (!look.keys.length) return Promise.resolve(NOTHING);
+      var shards = new Set(look.keys.map(function (k) { return shardOfKey(k, fuzzy.shards); }));
+      return Promise.all(Array.from(shards).map(function (k) { return fuzzyShard(index, k); })).then(function (maps) {
+        var candidates = [];
+        look.keys.forEach(function (key) {
+          var map = maps[Array.from(shards).indexOf(shardOfKey(key, fuzzy.shards))];
+          var words = map.get(key);
+          if (words) candidates.push.apply(candidates, words);
+        });
+        return nearWords(u.word, candidates);
+      });
+    });
+    return Promise.all(lookups);
+  }).then(function (near) {
+    var needed = [];
+    units.forEach(function (u, i) {
+      var best = near[i].length ? near[i][0].distance : 0;
+      var seen = new Set();
+      near[i].forEach(function (n) {
+        if (n.distance !== best) return; /* the nearest words only */
+        var term = runPipeline(index.pipeline, n.word, 0, [n.word]);
+        if (term === undefined || term === u.term || seen.has(term)) return;
+        seen.add(term);
+        u.corrections.push({ word: n.word, term: term, distance: n.distance, weight: TYPO_WEIGHT[n.distance] });
+        needed.push(term);
+      });
+      u.suffixes.forEach(function (s) { needed.push(s.term); });
+    });
+    var shards = new Set();
+    needed.forEach(function (t) {
+      var k = index.shardOf(t);
+      if (k >= 0 && !index.shards[k]) shards.add(k);
+    });
+    return index.loadShards(Array.from(shards)).then(function () {
+      units.forEach(function (u) {
+        /* among the corrections of one word, the rarer weigh less: "wheather" is
+           "weather" far more often than "whether" */
+        var df = u.corrections.map(function (c) { return frequency(index, c.term); });
+        var most = Math.max.apply(null, [0].concat(df));
+        u.corrections.forEach(function (c, i) { c.weight *= (1 + df[i]) / (1 + most); });
+        u.corrections.sort(function (a, b) { return b.weight - a.weight; });
+        u.suffixes = u.suffixes.filter(function (s) { return holds(index, s.term); });
+      });
+      return { units: units, corrected: units.some(function (u) { return u.corrections.length > 0; }) };
+    });
+  });
+}
+
+/* One field's scores (elasticlunr's fieldScores, engine.js) with the plan's
+   alternatives; `direct` collects, per document, the bit of each word it holds itself. */
+function fieldScores(index, units, field, fc, prefixLast, direct) {
+  if (fc.boost === 0) return null;
+  var and = fc.bool == 'AND'; // eslint-disable-line eqeqeq
+  var norms = index.norms(field);
+  var scores = null;
+  var found = index.scores();
+  var n = units.length;
+
+  var add = function (termScores, word, penalty, counts, bit) {
+    var postings = index.postings(field, word);
+    if (!postings) return;
+    var idf = 1 + Math.log(index.docCount / (index.df(field, word) + 1));
+    var keys = postings.keys;
+    var tfs = postings.tfs;
+    if (scores && and) {
+      var k2 = [];
+      var t2 = [];
+      scores.forEach(function (key) {
+        var tf = postings.tfOf(key);
+        if (tf !== undefined) { k2.push(key); t2.push(tf); }
+      });
+      keys = k2;
+      tfs = t2;
+    }
+    var i;
+    var key;
+    var before;
+    if (counts) {
+      for (i = 0; i < keys.length; i++) {
+        key = keys[i];
+        before = found.get(key);
+        found.set(key, before === undefined ? 1 : before + 1);
+      }
+    }
+    if (bit) {
+      for (i = 0; i < keys.length; i++) direct.set(keys[i], (direct.get(keys[i]) || 0) | bit);
+    }
+    for (i = 0; i < keys.length; i++) {
+      key = keys[i];
+      var s = tfs[i] * idf * norms(key) * penalty;
+      before = termScores.get(key);
+      termScores.set(key, before === undefined ? s : before + s);
+    }
+  };
+
+  for (var t = 0; t < n; t++) {
+    var u = units[t];
+    var bit = t < 30 ? 1 << t : 0;
+    var words = expands(fc, u, prefixLast) ? index.expand(field, u.term) : [u.term];
+    var termScores = index.scores();
+    for (var w = 0; w < words.length; w++) {
+      var word = words[w];
+      var penalty = word === u.term ? 1 : (1 - (word.length - u.term.length) / word.length) * 0.15;
+      add(termScores, word, penalty, word === u.term, bit);
+    }
+    (u.corrections || NOTHING).forEach(function (c) { add(termScores, c.term, c.weight, true, 0); });
+    (u.suffixes || NOTHING).forEach(function (s) { add(termScores, s.term, s.weight, false, 0); });
+    scores = combine(index, scores, termScores, and);
+  }
+
+  if (scores) {
+    scores.forEach(function (key, score) {
+      var held = found.get(key);
+      if (held !== undefined) scores.set(key, score * held / n);
+    });
+  }
+  return scores;
+}
+
+/* [{doc, score, direct}] for a prepared plan, best first: the modules that hold every
+   word themselves (direct), then the others, each group in elasticlunr's order. */
+export function rank(index, plan, options) {
+  var units = plan.units;
+  if (!units.length) return [];
+  var config = configure(index.fields, options);
+  var prefixLast = !!(options && options.prefixLast);
+  var direct = new Map();
+  var total = index.scores();
+  for (var field in config) {
+    var scores = fieldScores(index, units, field, config[field], prefixLast, direct);
+    if (!scores) continue;
+    var boost = config[field].boost;
+    scores.forEach(function (key, s) {
+      var before = total.get(key);
+      total.set(key, before === undefined ? s * boost : before + s * boost);
+    });
+  }
+  var all = units.length >= 30 ? -1 : (1 << units.length) - 1;
+  var ints = [];
+  var results = [];
+  total.forEach(function (key, s) {
+    var r = { doc: key, score: s, direct: all >= 0 && direct.get(key) === all };
+    if (index.intKey(key) >= 0) ints.push(r);
+    else results.push(r);
+  });
+  if (ints.length) {
+    ints.sort(function (a, b) { return index.intKey(a.doc) - index.intKey(b.doc); });
+    results = ints.concat(results);
+  }
+  results.sort(function (a, b) { return (b.direct - a.direct) || (b.score - a.score); });
+  return results;
+}
+
+/* A promise of rank(prepare(...)). */
+export function search(index, query, options) {
+  return prepare(index, query, options).then(function (plan) {
+    return { plan: plan, hits: rank(index, plan, options) };
+  });
+}
+
+/* The terms a plan matched, for marks: the words' terms, the last word's extensions,
+   corrections and suffix terms. */
+export function matchedTerms(index, plan, options) {
+  var config = configure(index.fields, options);
+  var prefixLast = !!(options && options.prefixLast);
+  var out = new Set();
+  plan.units.forEach(function (u) {
+    out.add(u.term);
+    for (var field in config) {
+      if (expands(config[field], u, prefixLast)) index.expand(field, u.term).forEach(function (t) { out.add(t); });
+    }
+    (u.corrections || NOTHING).forEach(function (c) { out.add(c.term); });
+    (u.suffixes || NOTHING).forEach(function (s) { out.add(s.term); });
+  });
+  return out;
+}
+
+/* `matches(word)` for excerpt.js: whether a word as written has one of `terms` as its
+   pipeline term. */
+export function matcher(index, terms) {
+  return function (word) {
+    var term = runPipeline(index.pipeline, word, 0, [word]);
+    return term !== undefined && terms.has(term);
+  };
+}
+
+/* The query with each corrected word replaced by its best correction, or null when
+   nothing was corrected: [{text, corrected}] in order, for "Showing results for ...". */
+export function correctedQuery(plan) {
+  if (!plan.corrected) return null;
+  return plan.units.map(function (u) {
+    return u.corrections.length ? { text: u.corrections[0].word, corrected: true } : { text: u.word, corrected: false };
+  });
+}
+
+/* A promise of the excerpt text of a document (text/<doc>.json), '' when the index has
+   none or it cannot be read. */
+export function loadText(index, doc) {
+  if (!index.meta.text) return Promise.resolve('');
+  var texts = stateOf(index).texts;
+  var pending = texts.get(doc);
+  if (!pending) {
+    var s = stateOf(index);
+    pending = index.fetch('text/' + doc + '.json').then(function (t) {
+      var text = typeof t === 'string' ? t : '';
+      if (!s.loadedTexts) s.loadedTexts = new Map();
+      s.loadedTexts.set(doc, text);
+      return text;
+    }, function () {
+      texts.delete(doc);
+      return '';
+    });
+    texts.set(doc, pending);
+  }
+  return pending;
+}
+
+/* The excerpt text of a document if it is loaded, else undefined. */
+export function loadedText(index, doc) {
+  var s = stateOf(index);
+  return s.loadedTexts ? s.loadedTexts.get(doc) : undefined;
+}
