@@ -4,7 +4,7 @@
    the search files (raw and gzipped at zlib level 9), then, for
    `search/index.html?q=QUERY` opened RUNS times in fresh contexts, the time from
    navigation start to the first result card and the search files the page fetched for it
-   (the gzipped bytes of search.js and of the files of search-index/ it asked for). The
+   (the gzipped bytes of the modules of static/search/ and of the files of search-index/ it asked for). The
    full measurement of the targets is benches/search-typing.js.
 
      node benches/search-in-browser.js PUBLIC_DIR [QUERY] [RUNS]
@@ -33,12 +33,13 @@ async function main() {
   const [dir, query = 'image classification', runs = '5'] = process.argv.slice(2);
   if (!dir) throw new Error('usage: search-in-browser.js PUBLIC_DIR [QUERY] [RUNS]');
   const index = path.join(dir, 'search-index');
-  const script = fs.readdirSync(path.join(dir, 'static')).find((n) => /^search\.[0-9a-f]+\.js$/.test(n));
-  for (const name of [`static/${script}`, 'search-index/meta.json', 'search-index/sort.json', 'search-index.json']) {
+  const scripts = fs.readdirSync(path.join(dir, 'static', 'search')).filter((n) => /\.[0-9a-f]{8}\.js$/.test(n)).map((n) => `static/search/${n}`);
+  for (const name of [...scripts, 'search-index/meta.json', 'search-index/sort.json', 'search-index.json']) {
     const bytes = fs.readFileSync(path.join(dir, name));
+    if (!fs.existsSync(path.join(dir, name))) continue;
     console.log(`${name.padEnd(28)} ${kb(bytes.length).padStart(12)} raw ${kb(gzip(bytes)).padStart(10)} gzip`);
   }
-  for (const sub of ['terms', 'docs']) {
+  for (const sub of ['terms', 'docs', 'fuzzy', 'suffix', 'text'].filter((d) => fs.existsSync(path.join(index, d)))) {
     const names = fs.readdirSync(path.join(index, sub)).map((n) => `${sub}/${n}`);
     const s = sizes(index, names);
     console.log(`search-index/${sub}/: ${s.count} files, ${kb(s.raw)} raw, ${kb(s.gzip)} gzip; a file: median ${kb(s.medianGzip)}, largest ${kb(s.maxGzip)} gzip`);
@@ -53,7 +54,7 @@ async function main() {
       const paths = [];
       page.on('request', (r) => {
         const p = new URL(r.url()).pathname.slice(1);
-        if (p.startsWith('search-index') || /^static\/search\./.test(p)) paths.push(p);
+        if (p.startsWith('search-index') || /^static\/search\//.test(p)) paths.push(p);
       });
       await page.goto(`search/index.html?q=${encodeURIComponent(query)}`, { waitUntil: 'commit' });
       await page.waitForSelector('#search-results a.search-result-link', { timeout: 60000 });
