@@ -254,8 +254,9 @@ function fieldScores(index, units, field, fc, prefixLast, direct) {
   return scores;
 }
 
-/* [{doc, score, direct}] for a prepared plan, best first: the modules that hold every
-   word themselves (direct), then the others, each group in elasticlunr's order. */
+/* [{doc, score, direct}] for a prepared plan, best first, in elasticlunr's order; when
+   corrections or suffix terms took part, the modules that hold every word themselves
+   (direct) come first, then the others, each group in that order. */
 export function rank(index, plan, options) {
   var units = plan.units;
   if (!units.length) return [];
@@ -284,7 +285,10 @@ export function rank(index, plan, options) {
     ints.sort(function (a, b) { return index.intKey(a.doc) - index.intKey(b.doc); });
     results = ints.concat(results);
   }
-  results.sort(function (a, b) { return (b.direct - a.direct) || (b.score - a.score); });
+  /* elasticlunr's order (stable: ties keep key order), then, only when alternatives took
+     part, the modules holding every word themselves first */
+  var tiers = units.some(function (u) { return (u.corrections || NOTHING).length || (u.suffixes || NOTHING).length; });
+  results.sort(function (a, b) { return (tiers ? b.direct - a.direct : 0) || (b.score - a.score); });
   return results;
 }
 

@@ -1,0 +1,81 @@
+'use strict';
+/* tolerant.js anchored to elasticlunr: with typo tolerance and suffix matching off
+   (`typos: false`) it returns the engine's results bit for bit (the engine itself is
+   held to elasticlunr.js by search.test.js and sharded.test.js); with them on, corrected
+   and suffix-matched modules never outrank one that holds every query word itself, and
+   the alternatives are read from fuzzy/ and suffix/ only when they can help. */
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { buildSite } = require('./lib/site');
+const { readSearchIndex } = require('./lib/searchindex');
+const { loadClient, moduleUrl } = require('./lib/client');
+
+const QUERIES = ['satellite', 'image classification', 'plankton', 'plankton images', 'classifying', 'segm', 'yolo',
+  'pytroch', 'sentinal images', 'wheather radar', 'intrusoin detection', 'zzzqqq', 'the of', 'docker api', 'coral reef',
+  'mobilenet', 'thunder', 'a', 'c++', 'satelite imagery', 'deep learning model', 'tumour', 'segmentation'];
+
+let site = null;
+let search = null;
+let client = null;
+let tolerant = null;
+
+test.before(async () => {
+  client = await loadClient();
+  tolerant = await import(moduleUrl('tolerant.js'));
+  site = buildSite({ fixtures: [] });
+  search = readSearchIndex(site.dir);
+});
+test.after(() => site && site.cleanup());
+
+const optionSets = () => {
+  const base = client.searchOptions(search.meta);
+  return [base, Object.assign({}, base, { prefixLast: false }), Object.assign({}, base, { bool: 'AND' })];
+};
+
+test('with typos off, the results are the engine\'s, bit for bit, and no alternative is read', async () => {
+  for (const options of optionSets()) {
+    for (const q of QUERIES) {
+      const index = search.sharded();
+      const off = Object.assign({}, options, { typos: false });
+      const { hits } = await tolerant.search(index, q, off);
+      const reads = index.reads.slice();
+      const engine = await search.sharded().hits(q, options);
+      assert.deepEqual(hits.map((h) => [h.doc, h.score]), engine.map((h) => [h.doc, h.score]), `"${q}" ${JSON.stringify(options)}`);
+      assert.ok(!reads.some((p) => /^(fuzzy|suffix|text)\//.test(p)), `"${q}" read ${reads}`);
+    }
+  }
+});
+
+test('with typos on, a module holding every word itself is never outranked by one that does not', async () => {
+  let reordered = 0;
+  for (const options of optionSets()) {
+    for (const q of QUERIES) {
+      const index = search.sharded();
+      const { plan, hits } = await tolerant.search(index, q, options);
+      const firstIndirect = hits.findIndex((h) => !h.direct);
+      const alternatives = plan.units.some((u) => u.corrections.length || u.suffixes.length);
+      if (alternatives && firstIndirect >= 0) {
+        assert.ok(hits.slice(firstIndirect).every((h) => !h.direct), `"${q}": a direct match after an indirect one`);
+      }
+      if (alternatives) reordered++;
+      /* a word that matched as typed is never corrected */
+      for (const u of plan.units) if (u.direct) assert.deepEqual(u.corrections, [], `"${q}": ${u.word} matched, yet corrected`);
+      /* the fuzzy shards are read only for words that matched nothing */
+      if (plan.units.every((u) => u.direct)) assert.ok(!index.reads.some((p) => p.startsWith('fuzzy/')), `"${q}" read fuzzy shards`);
+    }
+  }
+  assert.ok(reordered > 5, 'the queries exercise corrections and suffixes');
+});
+
+test('corrections: the nearest words, the best first, said as words', async () => {
+  const index = search.sharded();
+  const options = client.searchOptions(search.meta);
+  const { plan } = await tolerant.search(index, 'satelite imagery', options);
+  assert.deepEqual(tolerant.correctedQuery(plan), [{ text: 'satellite', corrected: true }, { text: 'imagery', corrected: false }]);
+  const none = await tolerant.search(index, 'satellite imagery', options);
+  assert.equal(tolerant.correctedQuery(none.plan), null);
+  /* text of the excerpts: the description, whitespace collapsed */
+  const text = await tolerant.loadText(index, search.modules.satsr.doc);
+  assert.match(text, /super-resolution on satellite imagery/);
+  assert.doesNotMatch(text, /\s\s|\n/);
+});
