@@ -1,0 +1,328 @@
+/* header.js: instant results in the header's search box (#site-search, on every page),
+   the WAI-ARIA "combobox with listbox popup" pattern. Without JavaScript the box is a
+   plain GET form to search/index.html?q=; this module only adds the popup.
+
+   - Nothing is fetched until the box gets focus; then search-index/meta.json (openIndex,
+     shared with the search page), and as the visitor types the shards the query needs
+     (tolerant.js: typos and suffixes), the result data of the results shown and their
+     description texts (text/<doc>.json, for the excerpt).
+   - Typing waits DEBOUNCE_MS after the last key; every query has a number and an older
+     one that finishes late never overwrites a newer one.
+   - The popup shows at most MAX_RESULTS options (title, category, a short passage with
+     the matched words marked: the summary until the description's text arrives, then
+     the excerpt of the description) and a last option "See all N results" (the search
+     page). A status region says how many modules match.
+   - Keys in the box: ArrowDown/ArrowUp move the highlight (aria-activedescendant,
+     wrapping), Enter opens the highlighted option (nothing highlighted: the form submits
+     to the search page), Escape closes the popup, a second Escape clears the box. "/"
+     focuses the box from anywhere (site.js). A click on an option opens it; the popup
+     closes when the box loses focus.
+   Every text from the data reaches the page through text nodes, never as HTML. The popup
+   is positioned absolutely below the box (style.css, .hs-popup): opening it moves
+   nothing else on the page. */
+import { openIndex } from './sharded.js';
+import { search, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
+import { marked, excerpt, appendMarked } from './excerpt.js';
+
+var DEBOUNCE_MS = 70;
+var MAX_RESULTS = 8;
+var EXCERPT_CHARS = 100;
+
+function el(tag, className, text) {
+  var node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function setUp(form, input) {
+  var root = form.getAttribute('data-root') || '';
+  var metaUrl = form.getAttribute('data-index') || root + 'search-index/meta.json';
+  var id = input.id;
+
+  var popup = el('div', 'hs-popup');
+  popup.id = id + '-popup';
+  popup.hidden = true;
+  var note = el('p', 'hs-note');
+  note.id = id + '-note';
+  note.hidden = true;
+  var list = el('ul', 'hs-list');
+  list.id = id + '-listbox';
+  list.setAttribute('role', 'listbox');
+  list.setAttribute('aria-label', 'Modules matching the search');
+  list.hidden = true;
+  popup.appendChild(note);
+  popup.appendChild(list);
+  var status = el('p', 'visually-hidden');
+  status.id = id + '-status';
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  form.appendChild(popup);
+  form.appendChild(status);
+
+  input.setAttribute('role', 'combobox');
+  input.setAttribute('aria-autocomplete', 'list');
+  input.setAttribute('aria-expanded', 'false');
+  input.setAttribute('aria-controls', list.id);
+  input.setAttribute('aria-describedby', status.id);
+
+  var opened = null;   /* the promise of openIndex, once the box had focus */
+  var timer = 0;
+  var seq = 0;         /* the number of the latest query */
+  var shownSeq = 0;    /* the number of the query the popup shows */
+  var shownFor = null; /* the query the popup's content is for */
+  var options = [];    /* the option elements, "See all" last */
+  var active = -1;
+
+  function open() {
+    if (opened) return opened;
+    opened = openIndex(metaUrl);
+    /* a failure is not kept by openIndex: the next focus tries again */
+    opened.catch(function () { opened = null; });
+    return opened;
+  }
+
+  function isOpen() {
+    return !popup.hidden;
+  }
+
+  function show() {
+    if (shownFor === null) return;
+    popup.hidden = false;
+    input.setAttribute('aria-expanded', options.length ? 'true' : 'false');
+  }
+
+  function close() {
+    highlight(-1);
+    popup.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+  }
+
+  function highlight(i) {
+    if (active >= 0 && options[active]) options[active].setAttribute('aria-selected', 'false');
+    active = i;
+    if (active >= 0 && options[active]) {
+      options[active].setAttribute('aria-selected', 'true');
+      input.setAttribute('aria-activedescendant', options[active].id);
+      options[active].scrollIntoView({ block: 'nearest' });
+    } else {
+      input.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  function go(option) {
+    var href = option && option.getAttribute('data-href');
+    if (href) window.location.assign(href);
+  }
+
+  function searchPage(query) {
+    return root + 'search/index.html?q=' + encodeURIComponent(query);
+  }
+
+  function clear() {
+    highlight(-1);
+    options = [];
+    list.replaceChildren();
+    note.replaceChildren();
+    note.hidden = true;
+    list.hidden = true;
+  }
+
+  function reset() {
+    seq++;
+    clearTimeout(timer);
+    clear();
+    shownFor = null;
+    status.textContent = '';
+    close();
+  }
+
+  /* The passage of an option: the excerpt of the description once its text is loaded,
+     else the summary, marked. */
+  function fillPassage(span, text, summary, matches, limit) {
+    var passage = text ? excerpt(text, matches, EXCERPT_CHARS, text.length >= limit) : null;
+    span.replaceChildren();
+    if (passage) {
+      if (passage.before) span.appendChild(document.createTextNode('… '));
+      appendMarked(span, passage.segments);
+      if (passage.after) span.appendChild(document.createTextNode(' …'));
+    } else {
+      appendMarked(span, marked(summary, matches));
+    }
+  }
+
+  function render(query, n, engine, result) {
+    var index = engine.index;
+    var meta = engine.meta;
+    var hits = result.hits;
+    var top = hits.slice(0, MAX_RESULTS);
+    var matches = matcher(index, matchedTerms(index, result.plan, engine.options));
+    var limit = meta.text || Infinity;
+    clear();
+    shownFor = query;
+    shownSeq = n;
+
+    var corrected = top.length ? correctedQuery(result.plan) : null;
+    if (corrected) {
+      note.appendChild(document.createTextNode('Showing results for '));
+      var words = el('strong');
+      words.textContent = corrected.map(function (w) { return w.text; }).join(' ');
+      note.appendChild(words);
+      note.hidden = false;
+    } else if (!top.length) {
+      note.textContent = 'No modules match “' + query + '”';
+      note.hidden = false;
+    }
+
+    top.forEach(function (hit, i) {
+      var doc = hit.doc;
+      var row = index.row(doc) || [String(doc), String(doc), '', ''];
+      var category = meta.categories[meta.category[doc]] || ['', ''];
+      var option = el('li', 'hs-option cat-' + category[0]);
+      option.id = input.id + '-option-' + i;
+      option.setAttribute('role', 'option');
+      option.setAttribute('aria-selected', 'false');
+      option.setAttribute('data-href', root + 'modules/' + row[0] + '/index.html');
+      var title = el('span', 'hs-title');
+      appendMarked(title, marked(row[1], matches));
+      option.appendChild(title);
+      option.appendChild(el('span', 'hs-category', category[1] || category[0]));
+      var passage = el('span', 'hs-passage');
+      fillPassage(passage, '', row[2], matches, limit);
+      option.appendChild(passage);
+      list.appendChild(option);
+      options.push(option);
+      loadText(index, doc).then(function (text) {
+        if (n !== shownSeq || !text) return;
+        fillPassage(passage, text, row[2], matches, limit);
+      });
+    });
+
+    if (top.length) {
+      var all = el('li', 'hs-option hs-all');
+      all.id = input.id + '-option-all';
+      all.setAttribute('role', 'option');
+      all.setAttribute('aria-selected', 'false');
+      all.setAttribute('data-href', searchPage(query));
+      all.textContent = 'See all ' + hits.length + (hits.length === 1 ? ' result' : ' results');
+      list.appendChild(all);
+      options.push(all);
+      list.hidden = false;
+    }
+
+    status.textContent = !hits.length ? 'No modules match'
+      : (hits.length === 1 ? '1 module matches' : hits.length + ' modules match') +
+        (hits.length > top.length ? ', ' + top.length + ' shown' : '') +
+        '. Use the up and down arrow keys to choose.';
+    if (document.activeElement === input) show();
+  }
+
+  function failed(query, n) {
+    if (n !== seq) return;
+    clear();
+    shownFor = query;
+    shownSeq = n;
+    note.textContent = 'Search is not available right now: press Enter to search on the search page.';
+    note.hidden = false;
+    status.textContent = 'Search is not available right now';
+    if (document.activeElement === input) show();
+  }
+
+  function run(query) {
+    var n = ++seq;
+    open().then(function (engine) {
+      return search(engine.index, query, engine.options).then(function (result) {
+        if (n !== seq) return null;
+        var docs = result.hits.slice(0, MAX_RESULTS).map(function (h) { return h.doc; });
+        return engine.index.loadDocs(docs).then(function () {
+          if (n === seq) render(query, n, engine, result);
+        });
+      });
+    }).catch(function () { failed(query, n); });
+  }
+
+  function typed() {
+    var query = input.value.trim();
+    clearTimeout(timer);
+    highlight(-1);
+    if (!query) {
+      reset();
+      return;
+    }
+    if (query === shownFor) {
+      seq++; /* a query in flight for another text is stale now */
+      show();
+      return;
+    }
+    timer = setTimeout(function () { run(query); }, DEBOUNCE_MS);
+  }
+
+  input.addEventListener('focus', function () {
+    open().catch(function () { /* shown when a query needs it */ });
+    if (input.value.trim()) {
+      if (input.value.trim() === shownFor) show();
+      else typed();
+    }
+  });
+  input.addEventListener('input', typed);
+  input.addEventListener('blur', function () {
+    close();
+  });
+  /* a page kept in the back-forward cache comes back with its list closed */
+  window.addEventListener('pagehide', close);
+
+  input.addEventListener('keydown', function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    var key = event.key;
+    if (key === 'ArrowDown' || key === 'ArrowUp') {
+      if (!options.length || shownFor !== input.value.trim()) return;
+      event.preventDefault();
+      if (!isOpen()) {
+        show();
+        highlight(key === 'ArrowDown' ? 0 : options.length - 1);
+        return;
+      }
+      var count = options.length;
+      var next = key === 'ArrowDown'
+        ? (active + 1) % count
+        : (active <= 0 ? count - 1 : active - 1);
+      highlight(next);
+    } else if (key === 'Enter') {
+      if (isOpen() && active >= 0 && options[active]) {
+        event.preventDefault();
+        go(options[active]);
+      }
+      /* nothing highlighted: the form submits to the search page */
+    } else if (key === 'Escape') {
+      if (isOpen()) {
+        event.preventDefault();
+        close();
+      } else if (input.value) {
+        event.preventDefault();
+        input.value = '';
+        reset();
+      }
+    }
+  });
+
+  /* A press on the popup keeps the focus in the box (no blur before the click). */
+  popup.addEventListener('mousedown', function (event) { event.preventDefault(); });
+  list.addEventListener('click', function (event) {
+    var option = event.target.closest ? event.target.closest('[role="option"]') : null;
+    if (option && list.contains(option)) go(option);
+  });
+  list.addEventListener('mousemove', function (event) {
+    var option = event.target.closest ? event.target.closest('[role="option"]') : null;
+    var i = option ? options.indexOf(option) : -1;
+    if (i >= 0 && i !== active) highlight(i);
+  });
+}
+
+function start() {
+  var input = document.getElementById('site-search');
+  var form = input && input.form;
+  if (!form || !form.hasAttribute('data-index')) return;
+  setUp(form, input);
+}
+
+start();
