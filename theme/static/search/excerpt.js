@@ -109,12 +109,29 @@ export function matchedRanges(text, matches) {
       out.push(w);
       return;
     }
+    if (!MAY_SPLIT.test(token)) return; /* most words: no parts to try */
     compoundParts(token).forEach((p) => {
       const part = token.slice(p.start, p.end);
       if (part.length >= 2 && matches(part)) out.push({ start: w.start + p.start, end: w.start + p.end });
     });
   });
   return out;
+}
+
+/* Whether a token may have compound parts: a separator, a digit, or a capital after its
+   first character. */
+const MAY_SPLIT = /[_./0-9]|.[A-Z\u00c0-\u024f]/;
+
+/* The first index of `sorted` (ascending numbers, by `key`) whose key is >= x. */
+function firstAtLeast(items, key, x) {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /* A text cut into [{text, mark}] segments by the ranges (sorted, not overlapping). */
@@ -150,25 +167,26 @@ export function excerpt(text, matches, length, cut) {
   const hits = matchedRanges(text, matches);
   if (!hits.length) return null;
   let best = null;
-  for (let h = 0; h < hits.length; h++) {
+  const starts = (w) => w.start;
+  const ends = (w) => w.end;
+  /* each of the first hits as the passage's anchor (later ones rarely do better) */
+  for (let h = 0; h < hits.length && h < 400; h++) {
     /* a passage starting a little before hit h, at a word's start */
     let start = Math.max(0, hits[h].start - LEAD);
     if (start > 0) {
-      const first = all.find((w) => w.start >= start);
+      const first = all[firstAtLeast(all, starts, start)];
       start = first ? Math.min(first.start, hits[h].start) : hits[h].start;
     }
     let end = Math.min(text.length, start + size);
     if (end < text.length) {
       /* back to the end of the last whole word */
-      let last = -1;
-      for (let i = 0; i < all.length && all[i].start < end; i++) if (all[i].end <= end) last = all[i].end;
-      if (last > hits[h].start) end = last;
-      else end = hits[h].end;
+      const after = firstAtLeast(all, ends, end + 1); /* the first word ending past end */
+      const last = after > 0 ? all[after - 1].end : -1;
+      end = last > hits[h].start ? last : hits[h].end;
     }
     const distinct = new Set();
     let count = 0;
     for (let i = h; i < hits.length && hits[i].end <= end; i++) {
-      if (hits[i].start < start) continue;
       distinct.add(text.slice(hits[i].start, hits[i].end).toLowerCase());
       count++;
     }

@@ -319,9 +319,14 @@ export function matchedTerms(index, plan, options) {
 /* `matches(word)` for excerpt.js: whether a word as written has one of `terms` as its
    pipeline term. */
 export function matcher(index, terms) {
+  var known = new Map(); /* word -> whether it matches: texts repeat their words */
   return function (word) {
+    var seen = known.get(word);
+    if (seen !== undefined) return seen;
     var term = runPipeline(index.pipeline, word, 0, [word]);
-    return term !== undefined && terms.has(term);
+    var matches = term !== undefined && terms.has(term);
+    known.set(word, matches);
+    return matches;
   };
 }
 
