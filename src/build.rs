@@ -272,13 +272,19 @@ fn write_search_index(
     staging: &write::Staging,
 ) -> Result<(search::SearchIndex, search::ShardLayout)> {
     let index = search::SearchIndex::build(search::documents(site, rendered));
-    let (json, shards) = rayon::join(
+    let (json, (shards, texts)) = rayon::join(
         || staging.put_with("search-index.json", |w| index.write_elasticlunr_json(w)),
         || {
-            let (files, layout) = index.shard_files(site);
-            files.into_iter().try_for_each(|f| staging.put(f)).map(|()| layout)
+            rayon::join(
+                || {
+                    let (files, layout) = index.shard_files(site);
+                    files.into_iter().try_for_each(|f| staging.put(f)).map(|()| layout)
+                },
+                || index.text_files(rendered, |f| staging.put(f)),
+            )
         },
     );
     json?;
+    texts?;
     Ok((index, shards?))
 }

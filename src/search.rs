@@ -9,10 +9,21 @@
 //!
 //! Text goes through elasticlunr-rs's own English tokenizer and pipeline, so the terms
 //! are elasticlunr's. Documents are analysed in parallel; so are both writers.
+//!
+//! Besides the postings, `search-index/` holds what elasticlunr has no notion of, for
+//! the search page: compound parts of titles, tags and summaries (in the indexed text
+//! itself, [`compound`]), typo keys of the words ([`fuzzy`]), the terms by suffix
+//! ([`suffix`]) and each description's text for excerpts ([`text`]).
+
+mod compound;
+mod fuzzy;
+mod suffix;
+mod text;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::hash::Hasher as _;
 
 use elasticlunr::lang::{English, Language};
 use elasticlunr::pipeline::Pipeline;
@@ -50,46 +61,139 @@ pub struct SearchIndex {
     /// `lengths[doc][field]`: tokens after the pipeline (elasticlunr's docInfo).
     lengths: Vec<[u32; 5]>,
     fields: [FieldTerms; 5],
+    /// The fuzzy vocabulary (surface words, [`is_surface`]), with how many fields of
+    /// documents hold each: `serve` learns from the count which words an edit adds or
+    /// removes.
+    words: BTreeMap<String, u32>,
 }
 
 /// The search documents of a site: title, tags, summary, the category's title and the
 /// description's plain text.
 pub fn documents(site: &Site, rendered: &BTreeMap<String, Rendered>) -> Vec<Document> {
-    site.modules.iter().map(|m| document(site, m, rendered.get(&m.slug))).collect()
+    site.modules.par_iter().map(|m| document(site, m, rendered.get(&m.slug))).collect()
 }
 
+/// A module's search document. Title, tags and summary carry their tokens' compound
+/// parts after their own text ([`compound::augment`]).
 pub fn document(site: &Site, m: &Module, rendered: Option<&Rendered>) -> Document {
     Document {
         slug: m.slug.clone(),
         fields: [
-            m.title.clone(),
-            m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
-            m.summary.clone(),
+            compound::augment(&m.title),
+            compound::augment(&m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" ")),
+            compound::augment(&m.summary),
             site.category(&m.category).map_or_else(|| m.category.clone(), |c| c.title.clone()),
-            rendered.map_or_else(String::new, |r| r.plain.clone()),
+            plain(rendered).to_string(),
         ],
     }
 }
 
-/// A document after tokenising: per field, its length and its terms with their counts.
+/// A description's plain text: the body field of its document and its excerpt text.
+fn plain(rendered: Option<&Rendered>) -> &str {
+    rendered.map_or("", |r| r.plain.as_str())
+}
+
+/// A document after tokenising: per field, its length and its terms with their counts;
+/// its surface words, once per field they are in.
 struct Analysed {
     lengths: [u32; 5],
     terms: [Vec<(String, u32)>; 5],
+    words: Vec<String>,
+}
+
+/// Whether a word (a token through the trimmer, not a stop word) belongs to the fuzzy
+/// vocabulary: 3 UTF-16 units or more, a letter, nothing outside the BMP (which
+/// elasticlunr.js cannot reach).
+fn is_surface(word: &str) -> bool {
+    is_bmp(word) && word.chars().nth(2).is_some() && word.chars().any(char::is_alphabetic)
 }
 
 fn analyse(lang: &English, pipeline: &Pipeline, doc: &Document) -> Analysed {
+    // `Pipeline::run`, one function at a time, to keep each token's word before stemming;
+    // the stemmer runs once per distinct word of a field, not once per token.
+    let [trimmer, stop_words, stemmer] = pipeline.queue.as_slice() else {
+        unreachable!("English's pipeline is a trimmer, a stop-word filter and a stemmer")
+    };
     let mut lengths = [0u32; 5];
     let mut terms: [Vec<(String, u32)>; 5] = Default::default();
+    let mut words = Vec::new();
     for (f, text) in doc.fields.iter().enumerate() {
-        let tokens = pipeline.run(lang.tokenize(text));
-        lengths[f] = tokens.len() as u32;
-        let mut counts: HashMap<String, u32> = HashMap::with_capacity(tokens.len());
-        for t in tokens {
-            *counts.entry(t).or_insert(0) += 1;
+        let tokens = lang.tokenize(text);
+        let mut by_word: HashMap<String, u32> = HashMap::with_capacity(tokens.len());
+        for token in tokens {
+            let Some(word) = trimmer.filter(token).and_then(|t| stop_words.filter(t)) else { continue };
+            *by_word.entry(word).or_insert(0) += 1;
+        }
+        let mut counts: HashMap<String, u32> = HashMap::with_capacity(by_word.len());
+        for (word, n) in by_word {
+            let kept = is_surface(&word).then(|| word.clone());
+            let Some(term) = stemmer.filter(word) else { continue };
+            words.extend(kept);
+            lengths[f] += n;
+            *counts.entry(term).or_insert(0) += n;
         }
         terms[f] = counts.into_iter().collect();
     }
-    Analysed { lengths, terms }
+    Analysed { lengths, terms, words }
+}
+
+/// How many fields of documents hold each surface word.
+fn vocabulary(analysed: &[Analysed]) -> BTreeMap<String, u32> {
+    fn add<'a>(
+        mut counts: HashMap<&'a str, u32>,
+        words: impl Iterator<Item = (&'a str, u32)>,
+    ) -> HashMap<&'a str, u32> {
+        for (w, n) in words {
+            *counts.entry(w).or_insert(0) += n;
+        }
+        counts
+    }
+    // A map per thread, merged smaller into larger.
+    let counts = analysed
+        .par_iter()
+        .fold(HashMap::new, |counts, a| add(counts, a.words.iter().map(|w| (w.as_str(), 1))))
+        .reduce(HashMap::new, |a, b| if a.len() >= b.len() { add(a, b.into_iter()) } else { add(b, a.into_iter()) });
+    let mut words: Vec<(&str, u32)> = counts.into_iter().collect();
+    words.par_sort_unstable();
+    words.into_iter().map(|(w, n)| (w.to_string(), n)).collect()
+}
+
+/// What edits changed, for [`SearchIndex::updated_files`]: terms whose postings changed,
+/// surface words that came or went, the edited documents' refs.
+#[derive(Default)]
+pub struct Changed {
+    terms: BTreeSet<String>,
+    words: BTreeSet<String>,
+    docs: BTreeSet<String>,
+}
+
+/// Size and hash of a file as last written, to tell whether a recomputed one differs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Sum {
+    len: usize,
+    hash: u64,
+}
+
+impl Sum {
+    fn of(bytes: &[u8]) -> Sum {
+        // SipHash with fixed keys: 64 bits, the same in every run.
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(bytes);
+        Sum { len: bytes.len(), hash: h.finish() }
+    }
+}
+
+/// The files of a sharded part an update changes: `(shard, bytes)` to write, and the
+/// shards from `remove.start` on that no longer exist.
+struct Delta {
+    write: Vec<(usize, Vec<u8>)>,
+    remove: std::ops::Range<usize>,
+}
+
+/// What an update of `search-index/` writes and deletes (paths under the output).
+pub struct Updated {
+    pub files: Vec<OutputFile>,
+    pub removed: Vec<String>,
 }
 
 impl SearchIndex {
@@ -99,22 +203,27 @@ impl SearchIndex {
         let analysed: Vec<Analysed> =
             docs.par_iter().map_init(|| lang.make_pipeline(), |pipeline, d| analyse(&lang, pipeline, d)).collect();
         let lengths = analysed.iter().map(|a| a.lengths).collect();
-        let fields: Vec<FieldTerms> = (0..FIELDS.len())
-            .into_par_iter()
-            .map(|f| {
-                let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
-                for (doc, a) in analysed.iter().enumerate() {
-                    for (term, count) in &a.terms[f] {
-                        postings.entry(term.as_str()).or_default().push((doc as u32, *count));
-                    }
-                }
-                let mut terms: FieldTerms = postings.into_iter().map(|(t, p)| (t.to_string(), p)).collect();
-                terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                terms
-            })
-            .collect();
+        let (fields, words) = rayon::join(
+            || -> Vec<FieldTerms> {
+                (0..FIELDS.len())
+                    .into_par_iter()
+                    .map(|f| {
+                        let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+                        for (doc, a) in analysed.iter().enumerate() {
+                            for (term, count) in &a.terms[f] {
+                                postings.entry(term.as_str()).or_default().push((doc as u32, *count));
+                            }
+                        }
+                        let mut terms: FieldTerms = postings.into_iter().map(|(t, p)| (t.to_string(), p)).collect();
+                        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                        terms
+                    })
+                    .collect()
+            },
+            || vocabulary(&analysed),
+        );
         let fields: [FieldTerms; 5] = fields.try_into().unwrap_or_else(|_| unreachable!("five fields"));
-        SearchIndex { refs: docs.into_iter().map(|d| d.slug).collect(), lengths, fields }
+        SearchIndex { refs: docs.into_iter().map(|d| d.slug).collect(), lengths, fields, words }
     }
 
     /// `search-index.json`: elasticlunr-rs's serialisation of the same index
@@ -158,19 +267,38 @@ impl SearchIndex {
         out
     }
 
-    /// The files of `search-index/`: meta, term shards, per-module result data, sort
-    /// keys; and the shards' layout, for [`Self::updated_files`].
+    /// The files of `search-index/`: meta, term shards, fuzzy and suffix shards,
+    /// per-module result data, sort keys; and the shards' layout, for
+    /// [`Self::updated_files`]. The excerpt texts are [`Self::text_files`]'s.
     pub fn shard_files(&self, site: &Site) -> (Vec<OutputFile>, ShardLayout) {
         // Terms outside the BMP are unreachable in elasticlunr.js (it walks by UTF-16 unit).
-        let mut terms: Vec<String> = self
-            .fields
-            .iter()
-            .flat_map(|f| f.iter().map(|(t, _)| t))
-            .filter(|t| t.chars().all(|c| (c as u32) < 0x10000))
-            .cloned()
-            .collect();
+        let mut terms: Vec<String> =
+            self.fields.iter().flat_map(|f| f.iter().map(|(t, _)| t)).filter(|t| is_bmp(t)).cloned().collect();
         terms.par_sort_unstable_by(|a, b| index_order(a, b));
         terms.dedup();
+        let words: Vec<&str> = self.words.keys().map(String::as_str).collect();
+        let ((mut out, firsts), ((suffix, suffix_files), fuzzy_files)) = rayon::join(
+            || self.term_shards(&terms),
+            || rayon::join(|| suffix::Layout::build(terms.iter().cloned()), || fuzzy::shards(&words)),
+        );
+        let layout = ShardLayout { terms, firsts, fuzzy: fuzzy::Layout::new(&fuzzy_files), suffix };
+        for (k, bytes) in fuzzy_files.into_iter().enumerate() {
+            out.push(OutputFile { path: fuzzy_path(k), bytes });
+        }
+        for (k, bytes) in suffix_files.into_iter().enumerate() {
+            out.push(OutputFile { path: suffix_path(k), bytes });
+        }
+        let modules = self.modules(site);
+        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout) });
+        for k in 0..modules.len().div_ceil(DOC_CHUNK) {
+            out.push(docs_chunk(&modules, k));
+        }
+        out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
+        (out, layout)
+    }
+
+    /// `search-index/terms/<k>.json` of `terms` (index order) and each shard's first term.
+    fn term_shards(&self, terms: &[String]) -> (Vec<OutputFile>, Vec<String>) {
         let entries: Vec<String> = terms.par_iter().map(|t| self.entry(t)).collect();
         let mut firsts = Vec::new();
         let mut out = Vec::new();
@@ -195,17 +323,17 @@ impl SearchIndex {
             current.push(b']');
             out.push(OutputFile { path: format!("search-index/terms/{}.json", out.len()), bytes: current });
         }
-        let layout = ShardLayout { terms, firsts };
-        let modules = self.modules(site);
-        out.push(OutputFile {
-            path: "search-index/meta.json".into(),
-            bytes: self.meta_json(site, &modules, &layout.firsts),
-        });
-        for k in 0..modules.len().div_ceil(DOC_CHUNK) {
-            out.push(docs_chunk(&modules, k));
-        }
-        out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
-        (out, layout)
+        (out, firsts)
+    }
+
+    /// `search-index/text/<doc>.json` of every document, handed to `emit` as they are
+    /// made (in parallel).
+    pub fn text_files<E: Send>(
+        &self,
+        rendered: &BTreeMap<String, Rendered>,
+        emit: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<(), E> {
+        self.refs.par_iter().enumerate().try_for_each(|(doc, slug)| emit(text_file(doc, rendered.get(slug))))
     }
 
     /// The modules in document order.
@@ -238,15 +366,16 @@ impl SearchIndex {
         s
     }
 
-    /// Replaces document `old` (same slug) by `new`; returns every term whose postings
-    /// changed. For `serve`: one edited module costs one document's terms.
-    pub fn replace(&mut self, old: &Document, new: &Document) -> Vec<String> {
-        let Ok(doc) = self.refs.binary_search(&new.slug) else { return Vec::new() };
+    /// Replaces document `old` (same slug) by `new`, recording in `changed` every term
+    /// whose postings changed and every surface word that came or went. For `serve`: one
+    /// edited module costs one document's terms.
+    pub fn replace(&mut self, old: &Document, new: &Document, changed: &mut Changed) {
+        let Ok(doc) = self.refs.binary_search(&new.slug) else { return };
+        changed.docs.insert(new.slug.clone());
         let doc = doc as u32;
         let lang = English::new();
         let pipeline = lang.make_pipeline();
         let (before, after) = (analyse(&lang, &pipeline, old), analyse(&lang, &pipeline, new));
-        let mut changed = std::collections::BTreeSet::new();
         for f in 0..FIELDS.len() {
             // Only terms whose count changed: an edited title rewrites a few shards, not
             // every shard the description's words are in.
@@ -263,7 +392,7 @@ impl SearchIndex {
                         terms.remove(i);
                     }
                 }
-                changed.insert(t.to_string());
+                changed.terms.insert(t.to_string());
             }
             for (t, count) in &is {
                 if was.get(t) == Some(count) {
@@ -277,26 +406,49 @@ impl SearchIndex {
                     }
                     Err(i) => terms.insert(i, (t.to_string(), vec![(doc, *count)])),
                 }
-                changed.insert(t.to_string());
+                changed.terms.insert(t.to_string());
+            }
+        }
+        let mut delta: HashMap<&str, i64> = HashMap::new();
+        for w in &before.words {
+            *delta.entry(w).or_insert(0) -= 1;
+        }
+        for w in &after.words {
+            *delta.entry(w).or_insert(0) += 1;
+        }
+        for (w, d) in delta.into_iter().filter(|&(_, d)| d != 0) {
+            let n = self.words.get(w).map_or(0, |&n| i64::from(n)) + d;
+            if n <= 0 {
+                self.words.remove(w);
+                changed.words.insert(w.to_string());
+            } else if self.words.insert(w.to_string(), n as u32).is_none() {
+                changed.words.insert(w.to_string());
             }
         }
         self.lengths[doc as usize] = after.lengths;
-        changed.into_iter().collect()
     }
 
-    /// The files of `search-index/` that an edit of module `slug` changed (`changed`:
-    /// from [`Self::replace`]): the shards of those terms, meta, the module's result
-    /// data, sort keys. Shard boundaries stay where the full build put them.
+    /// Whether `term` is in the index (in any field).
+    fn has_term(&self, term: &str) -> bool {
+        (0..FIELDS.len()).any(|f| self.postings(f, term).is_some())
+    }
+
+    /// The files of `search-index/` that edits changed (`changed`: from
+    /// [`Self::replace`]): the term shards of changed terms, the fuzzy and suffix shards
+    /// whose bytes differ from what was written last, meta, the edited modules' result
+    /// data and excerpt texts, sort keys; and the fuzzy and suffix shards that no longer
+    /// exist. Term shard boundaries stay where the full build put them; fuzzy and suffix
+    /// shards are what a full build would write.
     pub fn updated_files(
         &self,
         site: &Site,
         layout: &mut ShardLayout,
-        slug: &str,
-        changed: &[String],
-    ) -> Vec<OutputFile> {
-        let mut shards = std::collections::BTreeSet::new();
-        for t in changed.iter().filter(|t| t.chars().all(|c| (c as u32) < 0x10000)) {
-            let present = self.fields.iter().enumerate().any(|(f, _)| self.postings(f, t).is_some());
+        changed: &Changed,
+        rendered: &BTreeMap<String, Rendered>,
+    ) -> Updated {
+        let mut shards = BTreeSet::new();
+        for t in changed.terms.iter().filter(|t| is_bmp(t)) {
+            let present = self.has_term(t);
             match (layout.terms.binary_search_by(|x| index_order(x, t)), present) {
                 (Ok(i), false) => {
                     layout.terms.remove(i);
@@ -314,31 +466,43 @@ impl SearchIndex {
             }
             shards.insert(layout.firsts.partition_point(|f| index_order(f, t) != Ordering::Greater) - 1);
         }
-        let mut out = Vec::new();
+        let mut files = Vec::new();
         for k in shards {
             let lo = layout.terms.partition_point(|u| index_order(u, &layout.firsts[k]) == Ordering::Less);
             let hi = layout.firsts.get(k + 1).map_or(layout.terms.len(), |next| {
                 layout.terms.partition_point(|u| index_order(u, next) == Ordering::Less)
             });
             let entries: Vec<String> = layout.terms[lo..hi].iter().map(|t| self.entry(t)).collect();
-            out.push(OutputFile {
+            files.push(OutputFile {
                 path: format!("search-index/terms/{k}.json"),
                 bytes: format!("[{}]", entries.join(",")).into_bytes(),
             });
         }
-        let modules = self.modules(site);
-        out.push(OutputFile {
-            path: "search-index/meta.json".into(),
-            bytes: self.meta_json(site, &modules, &layout.firsts),
-        });
-        if let Ok(doc) = self.refs.binary_search_by(|r| r.as_str().cmp(slug)) {
-            out.push(docs_chunk(&modules, doc / DOC_CHUNK));
+        let mut removed = Vec::new();
+        let words: Vec<&str> = self.words.keys().map(String::as_str).collect();
+        let changed_words: Vec<&str> = changed.words.iter().map(String::as_str).collect();
+        let (fuzzy, suffix) = rayon::join(
+            || layout.fuzzy.update(&words, &changed_words),
+            || layout.suffix.update(changed.terms.iter().filter(|t| is_bmp(t)), |t| self.has_term(t)),
+        );
+        for (delta, path) in [(fuzzy, fuzzy_path as fn(usize) -> String), (suffix, suffix_path)] {
+            files.extend(delta.write.into_iter().map(|(k, bytes)| OutputFile { path: path(k), bytes }));
+            removed.extend(delta.remove.map(path));
         }
-        out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
-        out
+        let modules = self.modules(site);
+        files.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, layout) });
+        let docs: Vec<usize> =
+            changed.docs.iter().filter_map(|slug| self.refs.binary_search_by(|r| r.as_str().cmp(slug)).ok()).collect();
+        // Only chunks a full build writes (all of them when every document is a module).
+        let chunks: BTreeSet<usize> =
+            docs.iter().map(|doc| doc / DOC_CHUNK).filter(|&k| k < modules.len().div_ceil(DOC_CHUNK)).collect();
+        files.extend(chunks.into_iter().map(|k| docs_chunk(&modules, k)));
+        files.extend(docs.iter().map(|&doc| text_file(doc, rendered.get(&self.refs[doc]))));
+        files.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
+        Updated { files, removed }
     }
 
-    fn meta_json(&self, site: &Site, modules: &[&Module], first_terms: &[String]) -> Vec<u8> {
+    fn meta_json(&self, site: &Site, modules: &[&Module], layout: &ShardLayout) -> Vec<u8> {
         let categories: Vec<(&str, &str)> =
             site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
         let category_index: HashMap<&str, usize> =
@@ -360,7 +524,7 @@ impl SearchIndex {
             .map(|(f, name)| (name.to_string(), self.lengths.iter().map(|l| l[f]).collect::<Vec<_>>().into()))
             .collect();
         let boosts: BTreeMap<&str, u32> = BOOSTS.iter().copied().collect();
-        let meta = serde_json::json!({
+        let mut meta = serde_json::json!({
             "version": 1,
             "ref": "slug",
             "fields": FIELDS,
@@ -368,7 +532,7 @@ impl SearchIndex {
             "pipeline": ["trimmer", "stopWordFilter", "stemmer"],
             "docCount": self.refs.len(),
             "intRefs": int_refs,
-            "shards": first_terms,
+            "shards": layout.firsts,
             "docChunk": DOC_CHUNK,
             "categories": categories,
             "tags": tags,
@@ -378,17 +542,52 @@ impl SearchIndex {
             "license": modules.iter().map(|m| m.license.as_deref().map_or(-1, |l| license_index[l])).collect::<Vec<_>>(),
             "use": modules.iter().map(|m| u8::from(m.predict) | (u8::from(m.train) << 1)).collect::<Vec<_>>(),
             "docTags": modules.iter().map(|m| m.tags.iter().map(|t| tag_index[t.name.as_str()]).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            "text": text::CAP,
         });
+        // Absent for an empty vocabulary or term list: the client's "feature off".
+        if let Some(meta) = meta.as_object_mut() {
+            if layout.fuzzy.shards() > 0 {
+                let fuzzy = serde_json::json!({"shards": layout.fuzzy.shards(), "prefix": fuzzy::PREFIX, "window": fuzzy::WINDOW});
+                meta.insert("fuzzy".into(), fuzzy);
+            }
+            if !layout.suffix.firsts().is_empty() {
+                meta.insert("suffix".into(), layout.suffix.firsts().into());
+            }
+        }
         meta.to_string().into_bytes()
     }
 }
 
-/// Where the term shards start, kept between a full build and `serve`'s updates.
+/// Where the term shards start and what the fuzzy and suffix shards hold, kept between a
+/// full build and `serve`'s updates.
 pub struct ShardLayout {
     /// Every term of every field (BMP only), in index order.
     terms: Vec<String>,
     /// The first term of each shard.
     firsts: Vec<String>,
+    fuzzy: fuzzy::Layout,
+    suffix: suffix::Layout,
+}
+
+fn fuzzy_path(k: usize) -> String {
+    format!("search-index/fuzzy/{k}.json")
+}
+
+fn suffix_path(k: usize) -> String {
+    format!("search-index/suffix/{k}.json")
+}
+
+/// `search-index/text/<doc>.json`: the excerpt text of a description, a JSON string.
+fn text_file(doc: usize, rendered: Option<&Rendered>) -> OutputFile {
+    OutputFile {
+        path: format!("search-index/text/{doc}.json"),
+        bytes: json(&text::excerpt(plain(rendered))).into_bytes(),
+    }
+}
+
+/// Whether every character of `s` is in the BMP (elasticlunr.js walks by UTF-16 unit).
+fn is_bmp(s: &str) -> bool {
+    s.chars().all(|c| (c as u32) < 0x10000)
 }
 
 /// `search-index/docs/<k>.json`: `[slug, title, summary, created]` of documents
@@ -568,6 +767,12 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// `s` as a JSON string, appended to `out` (the same bytes as [`json`]).
+fn push_json(out: &mut Vec<u8>, s: &str) {
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -679,7 +884,17 @@ mod tests {
             doc("b", ["alpha beta", "", "", "", "alpha alpha 2019"]),
             doc("a", ["beta", "", "", "", "gamma"]),
         ]);
-        let site = Site {
+        let (files, layout) = idx.shard_files(&empty_site());
+        assert_eq!(files.iter().filter(|f| f.path.starts_with("search-index/terms/")).count(), 1);
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        assert_eq!(layout.firsts, ["2019"]);
+        assert_eq!(
+            text,
+            r#"[["2019",{"body":[1,1]}],["alpha",{"title":[1,1],"body":[1,2]}],["beta",{"title":[0,1,1,1]}],["gamma",{"body":[0,1]}]]"#
+        );
+    }
+    fn empty_site() -> Site {
+        Site {
             settings: crate::site::Settings {
                 title: String::new(),
                 description: String::new(),
@@ -691,14 +906,212 @@ mod tests {
             categories: Vec::new(),
             pages: Vec::new(),
             modules: Vec::new(),
-        };
-        let (files, layout) = idx.shard_files(&site);
-        assert_eq!(files.iter().filter(|f| f.path.starts_with("search-index/terms/")).count(), 1);
-        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
-        assert_eq!(layout.firsts, ["2019"]);
+        }
+    }
+
+    #[test]
+    fn the_pipeline_is_trimmer_stop_words_stemmer() {
+        let names: Vec<String> = English::new().make_pipeline().queue.iter().map(|f| f.name()).collect();
+        assert_eq!(names, ["trimmer", "stopWordFilter", "stemmer"]);
+    }
+
+    #[test]
+    fn compound_parts_are_indexed_as_elasticlunr_rs_would_index_them() {
+        let title = compound::augment("MobileNetV3 on an HTTPServer");
+        let summary = compound::augment("Nowcasting with ai4eosc_thunder_nowcast_ml and resnet50.");
+        assert_same(vec![doc("a", [&title, "", &summary, "", "body words"])]);
+        let idx = SearchIndex::build(vec![doc("a", [&title, "", &summary, "", ""])]);
+        for term in ["mobilenetv3", "mobil", "net", "v3", "http", "server", "thunder", "nowcast", "eosc", "resnet"] {
+            assert!(idx.has_term(term), "{term}");
+        }
+    }
+
+    #[test]
+    fn the_vocabulary_is_the_surface_words_whose_term_is_indexed() {
+        let idx = SearchIndex::build(vec![
+            doc(
+                "a",
+                ["Satellites, images!", "", "", "", "the of an ab abc 123 a1b 2019 😀x naïve (quoted) x\u{1F600}yz"],
+            ),
+            doc("b", ["Images", "", "", "", "café"]),
+        ]);
+        let words: Vec<(&str, u32)> = idx.words.iter().map(|(w, n)| (w.as_str(), *n)).collect();
+        // Stop words, words under 3 units, words without a letter and words outside the
+        // BMP are out; the trimmer's ASCII-only trimming keeps `naïve` and cuts `café`.
         assert_eq!(
-            text,
-            r#"[["2019",{"body":[1,1]}],["alpha",{"title":[1,1],"body":[1,2]}],["beta",{"title":[0,1,1,1]}],["gamma",{"body":[0,1]}]]"#
+            words,
+            [("a1b", 1), ("abc", 1), ("caf", 1), ("images", 2), ("naïve", 1), ("quoted", 1), ("satellites", 1)]
         );
+        let pipeline = English::new().make_pipeline();
+        for w in idx.words.keys() {
+            let terms = pipeline.run(vec![w.clone()]);
+            assert!(terms.len() == 1 && idx.has_term(&terms[0]), "{w}: {terms:?}");
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_word_of_the_real_catalogue_has_its_term_in_the_index() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("modules");
+        let mut docs = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+            docs.push(Document { slug, fields: [compound::augment(&text), "".into(), "".into(), "".into(), text] });
+        }
+        let idx = SearchIndex::build(docs);
+        assert!(idx.words.len() > 1000);
+        let pipeline = English::new().make_pipeline();
+        for w in idx.words.keys() {
+            let terms = pipeline.run(vec![w.clone()]);
+            assert!(terms.len() == 1 && idx.has_term(&terms[0]), "{w}: {terms:?}");
+        }
+    }
+
+    #[test]
+    fn suffix_shards_list_long_terms_by_their_reversal() {
+        let body: Vec<String> = (0..4000).map(|i| format!("w{}{}", i, "abcdefghij".repeat(1 + i % 3))).collect();
+        let idx = SearchIndex::build(vec![doc("a", ["mobilenet net", "", "", "", &body.join(" ")])]);
+        let (files, layout) = idx.shard_files(&empty_site());
+        let suffix_files: Vec<&OutputFile> =
+            files.iter().filter(|f| f.path.starts_with("search-index/suffix/")).collect();
+        let shards: Vec<Vec<String>> = suffix_files.iter().map(|f| serde_json::from_slice(&f.bytes).unwrap()).collect();
+        assert!(shards.len() > 3, "{} shards", shards.len());
+        assert_eq!(layout.suffix.firsts(), shards.iter().map(|s| s[0].clone()).collect::<Vec<_>>());
+        let all: Vec<String> = shards.concat();
+        let reversed: Vec<String> = all.iter().map(|t| t.chars().rev().collect()).collect();
+        assert!(reversed.windows(2).all(|p| p[0] < p[1]));
+        assert!(all.contains(&"mobilenet".to_string()) && !all.contains(&"net".to_string()));
+        for f in &suffix_files {
+            assert!(f.bytes.len() <= 16 * 1024 + 64, "{}: {} bytes", f.path, f.bytes.len());
+        }
+        let meta_of = |files: &[OutputFile]| -> serde_json::Value {
+            serde_json::from_slice(&files.iter().find(|f| f.path == "search-index/meta.json").unwrap().bytes).unwrap()
+        };
+        let meta = meta_of(&files);
+        assert_eq!(meta["suffix"], serde_json::json!(layout.suffix.firsts()));
+        assert_eq!(meta["fuzzy"], serde_json::json!({"shards": layout.fuzzy.shards(), "prefix": 7, "window": 4}));
+        assert_eq!(meta["text"], 8000);
+        // No vocabulary, no long terms: the keys are absent.
+        let (files, _) = SearchIndex::build(vec![doc("a", ["ab 12", "", "", "", ""])]).shard_files(&empty_site());
+        let meta = meta_of(&files);
+        assert!(meta.get("fuzzy").is_none() && meta.get("suffix").is_none(), "{meta}");
+    }
+
+    /// Every file of `search-index/` a full build writes, by path.
+    fn full_files(
+        idx: &SearchIndex,
+        rendered: &BTreeMap<String, Rendered>,
+    ) -> (BTreeMap<String, Vec<u8>>, ShardLayout) {
+        let (files, layout) = idx.shard_files(&empty_site());
+        let texts = std::sync::Mutex::new(Vec::new());
+        idx.text_files(rendered, |f| -> Result<(), ()> {
+            texts.lock().unwrap().push(f);
+            Ok(())
+        })
+        .unwrap();
+        let all = files.into_iter().chain(texts.into_inner().unwrap()).map(|f| (f.path, f.bytes)).collect();
+        (all, layout)
+    }
+
+    /// The files with the term shards (`serve` keeps the full build's cut) and meta's list
+    /// of their first terms replaced by the entries they hold, in order.
+    fn normalised(mut files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+        let mut meta: serde_json::Value = serde_json::from_slice(&files["search-index/meta.json"]).unwrap();
+        let shards = meta.as_object_mut().unwrap().remove("shards").unwrap();
+        let mut entries: Vec<serde_json::Value> = Vec::new();
+        for k in 0..shards.as_array().unwrap().len() {
+            let bytes = files.remove(&format!("search-index/terms/{k}.json")).unwrap();
+            entries.extend(serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap());
+        }
+        assert!(files.keys().all(|k| !k.starts_with("search-index/terms/")), "a shard beyond meta's list");
+        files.insert("search-index/meta.json".into(), meta.to_string().into_bytes());
+        files.insert("terms".into(), serde_json::Value::from(entries).to_string().into_bytes());
+        files
+    }
+
+    /// `replace` and `updated_files`, file by file, give what a full build of the edited
+    /// documents writes, through changes of the number of fuzzy and suffix shards.
+    #[test]
+    fn updates_write_what_a_full_build_writes() {
+        let plain = |s: &str| Rendered { plain: s.to_string(), ..Default::default() };
+        let mut rendered: BTreeMap<String, Rendered> = (0..30)
+            .map(|i| (format!("m{i:02}"), plain(&format!("Module {i} finds  objects\nin images {} of birds.", i * 7))))
+            .collect();
+        let mut titles: BTreeMap<String, String> = rendered.keys().map(|s| (s.clone(), format!("Model {s}"))).collect();
+        let docs = |rendered: &BTreeMap<String, Rendered>, titles: &BTreeMap<String, String>| -> Vec<Document> {
+            rendered
+                .iter()
+                .map(|(slug, r)| Document {
+                    slug: slug.clone(),
+                    fields: [compound::augment(&titles[slug]), "tag".into(), "".into(), "Cat".into(), r.plain.clone()],
+                })
+                .collect()
+        };
+        let mut idx = SearchIndex::build(docs(&rendered, &titles));
+        let (mut served, mut layout) = full_files(&idx, &rendered);
+        let count = |files: &BTreeMap<String, Vec<u8>>, dir: &str| files.keys().filter(|k| k.contains(dir)).count();
+        let big = (0..3000).map(|i| format!("zebra{i}quagga")).collect::<Vec<_>>().join(" ");
+        let edits: [(&str, Option<&str>, Option<&str>); 4] = [
+            // Thousands of new words: more fuzzy shards, more suffix shards.
+            ("m07", None, Some(&big)),
+            // One new word in a title: a few fuzzy shards, one or two suffix shards.
+            ("m03", Some("Model m03 okapiNet"), None),
+            // Back to a small vocabulary: fewer fuzzy and suffix shards, stale ones deleted.
+            ("m07", None, Some("Back to short words.")),
+            // No word comes or goes: no fuzzy or suffix file.
+            ("m05", Some("Model m05 birds"), None),
+        ];
+        for (step, (slug, title, body)) in edits.into_iter().enumerate() {
+            let before = docs(&rendered, &titles).into_iter().find(|d| d.slug == slug).unwrap();
+            if let Some(t) = title {
+                titles.insert(slug.into(), t.into());
+            }
+            if let Some(b) = body {
+                rendered.insert(slug.into(), plain(b));
+            }
+            let after = docs(&rendered, &titles).into_iter().find(|d| d.slug == slug).unwrap();
+            let mut changed = Changed::default();
+            idx.replace(&before, &after, &mut changed);
+            let updated = idx.updated_files(&empty_site(), &mut layout, &changed, &rendered);
+            let was = served.clone();
+            for path in &updated.removed {
+                assert!(served.remove(path).is_some(), "step {step}: {path} did not exist");
+            }
+            let written: Vec<String> = updated.files.iter().map(|f| f.path.clone()).collect();
+            served.extend(updated.files.into_iter().map(|f| (f.path, f.bytes)));
+            let (full, _) = full_files(&SearchIndex::build(docs(&rendered, &titles)), &rendered);
+            let (served_n, full_n) = (normalised(served.clone()), normalised(full));
+            let only = |a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+                a.keys().filter(|k| !b.contains_key(*k)).cloned().collect()
+            };
+            assert!(
+                served_n.len() == full_n.len(),
+                "step {step}: {:?} {:?}",
+                only(&served_n, &full_n),
+                only(&full_n, &served_n)
+            );
+            for (path, bytes) in &full_n {
+                assert!(&served_n[path] == bytes, "step {step}: {path} differs");
+            }
+            let fuzzy_written = written.iter().filter(|p| p.contains("/fuzzy/")).count();
+            let suffix_written = written.iter().filter(|p| p.contains("/suffix/")).count();
+            let removed = |dir: &str| updated.removed.iter().any(|p| p.contains(dir));
+            match step {
+                0 => {
+                    assert!(count(&served, "/fuzzy/") >= 4 * count(&was, "/fuzzy/"), "{written:?}");
+                    assert!(count(&served, "/suffix/") > 4, "{written:?}");
+                }
+                1 => {
+                    // New words `okapinet`, `okapi`, `net`: at most 17 keys each.
+                    assert!((1..=3 * 17).contains(&fuzzy_written), "{written:?}");
+                    assert!((1..=2).contains(&suffix_written), "{written:?}");
+                }
+                2 => assert!(removed("/fuzzy/") && removed("/suffix/"), "{:?}", updated.removed),
+                _ => assert_eq!(fuzzy_written + suffix_written, 0, "{written:?}"),
+            }
+            let doc = idx.refs.binary_search(&slug.to_string()).unwrap();
+            assert!(written.contains(&format!("search-index/text/{doc}.json")), "{written:?}");
+        }
     }
 }

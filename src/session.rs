@@ -4,8 +4,9 @@
 //! An edit that keeps a module's slug, category and tags changes: its own page, the one
 //! home/category/tag list page holding its card (lists are in slug order, so the card
 //! does not move), the home page's first page (newest modules), the feeds, and in
-//! `search-index/` the shards of the terms whose counts changed, meta, its result data
-//! and the sort keys. Anything else (a new or deleted module, a changed
+//! `search-index/` the shards of the terms whose counts changed, the fuzzy and suffix
+//! shards whose bytes changed (stale ones deleted), meta, its result data and excerpt
+//! text, and the sort keys. Anything else (a new or deleted module, a changed
 //! category or tag, `content/`, `theme/`) makes a full build, as does any doubt.
 //! What no page shows, `search-index.json` (~55 MB at 10,000 modules), `catalogue.json`
 //! and the sitemap, is rewritten by [`Session::finish`], which `serve` calls once it is idle
@@ -163,12 +164,14 @@ impl Session {
 
         lap.mark("parse and markdown");
         let mut names = Vec::new();
-        let mut changed_terms = Vec::new();
+        let mut edited = Vec::new();
+        let mut changed = search::Changed::default();
         for (at, m, rendered) in fresh {
             let slug = m.slug.clone();
             let old_doc = search::document(&built.site, &built.site.modules[at], built.content.modules.get(&slug));
             let new_doc = search::document(&built.site, &m, Some(&rendered));
-            changed_terms.push((slug.clone(), built.index.replace(&old_doc, &new_doc)));
+            built.index.replace(&old_doc, &new_doc, &mut changed);
+            edited.push(slug.clone());
             names.push(m.path.clone());
             built.site.modules[at] = m;
             built.content.modules.insert(slug, rendered);
@@ -182,7 +185,7 @@ impl Session {
         let renderer = Renderer::new(site, tera, content, assets);
         // Pages, the site-wide files and the search files side by side.
         let (pages, (globals, search)) = rayon::join(
-            || changed_terms.iter().try_for_each(|(slug, _)| renderer.pages_of(slug, &emit)),
+            || edited.iter().try_for_each(|slug| renderer.pages_of(slug, &emit)),
             || {
                 rayon::join(
                     || {
@@ -199,9 +202,9 @@ impl Session {
                         })
                     },
                     || {
-                        changed_terms.iter().try_for_each(|(slug, terms)| {
-                            index.updated_files(site, layout, slug, terms).into_par_iter().try_for_each(emit)
-                        })
+                        let updated = index.updated_files(site, layout, &changed, &content.modules);
+                        updated.removed.iter().try_for_each(|path| remove(&output, path))?;
+                        updated.files.into_par_iter().try_for_each(emit)
                     },
                 )
             },
@@ -223,6 +226,15 @@ fn put(output: &Path, file: OutputFile) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
     }
     std::fs::write(&path, &file.bytes).map_err(Error::io("write", &path))
+}
+
+/// Deletes one file of the served site (a shard a smaller index no longer has).
+fn remove(output: &Path, path: &str) -> Result<()> {
+    let path = output.join(path);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io("remove", &path)(e)),
+        _ => Ok(()),
+    }
 }
 
 /// Stage timings of an update, printed when `MARKETPLACE_TIMINGS` is set.
