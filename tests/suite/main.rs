@@ -12,6 +12,7 @@ mod import;
 mod kill;
 mod markdown;
 mod output;
+mod search;
 mod security;
 mod serve;
 mod validation;

@@ -474,6 +474,7 @@ fn an_edit_updates_the_site_as_a_full_build_would() {
     let version = events.next();
     assert_eq!(version, server.request("GET", "/__marketplace/version").1, "the current version on connect");
 
+    let before = tree(&server.site_dir());
     let path = site.path("modules/yolov8-api.md");
     let text = read(&path)
         .replace("title = \"YoloV8 model\"", "title = \"YoloV8 zebra model\"")
@@ -519,6 +520,14 @@ fn an_edit_updates_the_site_as_a_full_build_would() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    // New words (zebra, quaggas, okapis...) reached the fuzzy and suffix shards and the
+    // excerpt text, so the comparison above covered their update.
+    let changed: Vec<&String> = full.keys().filter(|k| before.get(*k) != full.get(*k)).collect();
+    for dir in ["search-index/fuzzy/", "search-index/suffix/", "search-index/text/"] {
+        assert!(changed.iter().any(|k| k.starts_with(dir)), "no file of {dir} changed: {changed:?}");
+    }
+    let text = changed.iter().find(|k| k.starts_with("search-index/text/")).unwrap();
+    assert!(String::from_utf8_lossy(&full[*text]).contains("okapis"), "{text}");
 }
 
 extern "C" {
