@@ -79,27 +79,81 @@ fn plain_word(token: &str) -> bool {
     !token.contains(['_', '.', '/']) && !token.bytes().any(|b| b.is_ascii_digit()) && !chars.any(char::is_uppercase)
 }
 
-/// Splits `piece` at lower->upper case changes (`Mobile|Net`), before the last capital
-/// of a run of capitals followed by a lowercase letter (`HTTP|Server`), and at
-/// letter<->digit boundaries, except after a part of a single letter (`V3`, `x86`).
+/// The kind of a character for [`level2`]: digit, capital, or small letter (which
+/// includes characters without case).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Digit,
+    Capital,
+    Small,
+}
+
+fn kind(c: char) -> Kind {
+    if c.is_ascii_digit() {
+        Kind::Digit
+    } else if c.is_uppercase() {
+        Kind::Capital
+    } else {
+        Kind::Small
+    }
+}
+
+/// Cuts `piece` into runs of capitals, small letters and digits, joined back where they
+/// make a word: a capital before small letters (`Net`), the last of several capitals
+/// before two or more small letters (`HTTP|Server`), a lone letter before digits (`V3`,
+/// `x86`, `YOLO|v8`). theme/static/search/excerpt.js marks by the same rule.
 fn level2<'a>(piece: &'a str, out: &mut Vec<&'a str>) {
-    let chars: Vec<(usize, char)> = piece.char_indices().collect();
-    let mut start = 0; // index into `chars` of the current part's first character
-    for i in 1..chars.len() {
-        let (p, c) = (chars[i - 1].1, chars[i].1);
-        let next_lower = chars.get(i + 1).is_some_and(|&(_, n)| n.is_lowercase());
-        let single_letter = i - start == 1 && p.is_alphabetic();
-        let cut = (p.is_lowercase() && c.is_uppercase())
-            || (p.is_uppercase() && c.is_uppercase() && next_lower)
-            || (p.is_alphabetic() && c.is_ascii_digit() && !single_letter)
-            || (p.is_ascii_digit() && c.is_alphabetic());
-        if cut {
-            out.push(&piece[chars[start].0..chars[i].0]);
-            start = i;
+    // (kind, byte start, byte end, characters)
+    let mut runs: Vec<(Kind, usize, usize, usize)> = Vec::new();
+    for (at, c) in piece.char_indices() {
+        let k = kind(c);
+        let end = at + c.len_utf8();
+        match runs.last_mut() {
+            Some(run) if run.0 == k => {
+                run.2 = end;
+                run.3 += 1;
+            }
+            _ => runs.push((k, at, end, 1)),
         }
     }
-    if let Some(&(at, _)) = chars.get(start) {
-        out.push(&piece[at..]);
+    // A lone letter (run `at`) from byte `start`, with the digits that follow it, if any.
+    let with_digits = |start: usize, at: usize, out: &mut Vec<&'a str>| -> usize {
+        match runs.get(at + 1) {
+            Some(next) if next.0 == Kind::Digit => {
+                out.push(&piece[start..next.2]);
+                at + 2
+            }
+            _ => {
+                out.push(&piece[start..runs[at].2]);
+                at + 1
+            }
+        }
+    };
+    let mut i = 0;
+    while i < runs.len() {
+        let run = runs[i];
+        match runs.get(i + 1) {
+            Some(next) if run.0 == Kind::Capital && next.0 == Kind::Small => {
+                if run.3 == 1 {
+                    out.push(&piece[run.1..next.2]); // Net
+                    i += 2;
+                } else if next.3 >= 2 {
+                    // HTTP|Server: the last capital starts the word
+                    let last = piece[run.1..run.2].char_indices().last().map_or(run.1, |(o, _)| run.1 + o);
+                    out.push(&piece[run.1..last]);
+                    out.push(&piece[last..next.2]);
+                    i += 2;
+                } else {
+                    out.push(&piece[run.1..run.2]); // YOLO|v8, GPU|s
+                    i = with_digits(next.1, i + 1, out);
+                }
+            }
+            _ if run.0 != Kind::Digit && run.3 == 1 => i = with_digits(run.1, i, out), // V3, x86
+            _ => {
+                out.push(&piece[run.1..run.2]);
+                i += 1;
+            }
+        }
     }
 }
 
@@ -118,6 +172,10 @@ mod tests {
         assert_eq!(appended("HTTPServer"), "HTTP Server");
         assert_eq!(appended("resnet50"), "resnet 50");
         assert_eq!(appended("yolov8"), "yolov");
+        assert_eq!(appended("YOLOv8"), "YOLO v8");
+        assert_eq!(appended("GPUs"), "GPU");
+        assert_eq!(appended("iPhone"), "Phone");
+        assert_eq!(appended("3DUNet"), "DU Net");
         assert_eq!(appended("x86"), "");
         assert_eq!(appended("V3"), "");
         assert_eq!(appended("b0"), "");
