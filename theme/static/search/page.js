@@ -37,6 +37,7 @@ var DEBOUNCE_MS = 80;
 var PAGE_SIZE = 20;
 var TOP_TAGS = 15;
 var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
+var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a task later */
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
 var FACET_KEYS = ['category', 'tag', 'license', 'use'];
@@ -177,6 +178,7 @@ function startSearchPage() {
   var shown = PAGE_SIZE;
   var ui = null;
   var plans = new Map(); /* (exact ? '1' : '0') + query -> prepared plan */
+  var renders = 0;       /* the number of the latest render */
 
   input.value = state.q;
 
@@ -310,8 +312,9 @@ function startSearchPage() {
       if (!view) {
         view = compute();
         /* drawing the results is a task of its own: the keystroke's task then holds the
-           matching (about 20 ms at 10,000 modules), the next one the drawing and its
-           layout, and neither blocks the page for long (Long Tasks, benches/) */
+           matching (about 20 ms at 10,000 modules), the next one the first cards, the one
+           after the rest (render), and none blocks the page for long (Long Tasks,
+           benches/search-typing.js) */
         setTimeout(step, 0);
         return;
       }
@@ -324,8 +327,7 @@ function startSearchPage() {
         return;
       }
       writeUrl();
-      render(view);
-      if (after) after();
+      render(view, after);
     };
     step();
   }
@@ -606,39 +608,21 @@ function startSearchPage() {
     return article;
   }
 
-  function render(view) {
+  /* Draws the results in two tasks, so that a keystroke never blocks the page for long:
+     first what is in view (the correction notice, the empty state, the first
+     FIRST_CARDS cards), then, in the next task, the other cards, the filter counts, the
+     status line (which announces the results, so it changes once all are drawn) and
+     the "more" button. `after` runs once both are done; a newer render cancels the
+     second half of an older one. */
+  function render(view, after) {
     buildUi();
+    var number = ++renders;
     ui.sort.value = state.sort;
     var q = state.q.trim();
     var sorted = view.sorted;
-
-    renderFacets(view.hits);
-
     var filtered = hasFilters(state);
-    var status;
-    if (!view.list) {
-      status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';
-    } else if (q) {
-      status = plural(sorted.length, 'module matches', 'modules match') + ' “' + q + '”' + (filtered ? ' with the selected filters' : '');
-    } else if (filtered) {
-      status = plural(sorted.length, 'module has', 'modules have') + ' the selected filters';
-    } else {
-      status = 'All ' + plural(sorted.length, 'module', 'modules');
-    }
-    ui.status.textContent = status + '.';
+
     renderCorrection(view);
-    document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
-
-    ui.list.textContent = '';
-    sorted.slice(0, shown).forEach(function (doc) {
-      var li = el('li');
-      li.appendChild(card(doc, view.matches));
-      ui.list.appendChild(li);
-    });
-    var rest = sorted.length - Math.min(shown, sorted.length);
-    ui.more.hidden = rest <= 0;
-    ui.more.textContent = rest > 0 ? 'Show ' + plural(Math.min(rest, PAGE_SIZE), 'more module', 'more modules') : '';
-
     ui.empty.hidden = !view.list || sorted.length > 0;
     ui.empty.textContent = '';
     if (view.list && sorted.length === 0) {
@@ -654,6 +638,41 @@ function startSearchPage() {
       });
       ui.empty.appendChild(reset);
     }
+    var cards = sorted.slice(0, shown);
+    ui.list.textContent = '';
+    var draw = function (from, to) {
+      cards.slice(from, to).forEach(function (doc) {
+        var li = el('li');
+        li.appendChild(card(doc, view.matches));
+        ui.list.appendChild(li);
+      });
+    };
+    var first = Math.min(cards.length, FIRST_CARDS);
+    draw(0, first);
+
+    var finish = function () {
+      if (number !== renders) return;
+      draw(first, cards.length);
+      renderFacets(view.hits);
+      var status;
+      if (!view.list) {
+        status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';
+      } else if (q) {
+        status = plural(sorted.length, 'module matches', 'modules match') + ' “' + q + '”' + (filtered ? ' with the selected filters' : '');
+      } else if (filtered) {
+        status = plural(sorted.length, 'module has', 'modules have') + ' the selected filters';
+      } else {
+        status = 'All ' + plural(sorted.length, 'module', 'modules');
+      }
+      ui.status.textContent = status + '.';
+      document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
+      var rest = sorted.length - Math.min(shown, sorted.length);
+      ui.more.hidden = rest <= 0;
+      ui.more.textContent = rest > 0 ? 'Show ' + plural(Math.min(rest, PAGE_SIZE), 'more module', 'more modules') : '';
+      if (after) after();
+    };
+    if (first < cards.length) setTimeout(finish, 0);
+    else finish();
   }
 
   /* "Showing results for satellite. Search instead for satelite": when words of the
