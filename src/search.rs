@@ -837,14 +837,24 @@ mod tests {
         assert!(json > 20 << 20);
     }
 
+    /// `(slug, file text)` of every module file of the real catalogue (`modules/`).
+    fn real_catalogue() -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("modules");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                (path.file_stem().unwrap().to_string_lossy().to_string(), std::fs::read_to_string(&path).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     #[test]
     fn same_bytes_as_elasticlunr_rs_on_the_real_catalogue_text() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("modules");
         let mut docs = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+        for (slug, text) in real_catalogue() {
             let (head, body) = text.split_at(text.len() / 3);
             docs.push(Document {
                 slug,
@@ -955,12 +965,8 @@ mod tests {
 
     #[test]
     fn every_vocabulary_word_of_the_real_catalogue_has_its_term_in_the_index() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("modules");
         let mut docs = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+        for (slug, text) in real_catalogue() {
             docs.push(Document { slug, fields: [compound::augment(&text), "".into(), "".into(), "".into(), text] });
         }
         let idx = SearchIndex::build(docs);
