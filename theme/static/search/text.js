@@ -214,8 +214,9 @@ export function makePipeline(names) {
   });
 }
 
-/* The query's terms: each word through the pipeline. `last` marks the term made from
-   the last word of the query (when that word survives the pipeline). */
+/* The query's terms: each word through the pipeline, {term, last, word}. `last` marks
+   the term made from the last word of the query (when that word survives the
+   pipeline); `word` is the word as typed, lowercased and trimmed (typo.js compares it). */
 export function queryTerms(pipeline, query) {
   var words = tokenize(query);
   var lastWord = words.length - 1; /* "yolo -" ends in an empty word: skip it */
@@ -223,7 +224,7 @@ export function queryTerms(pipeline, query) {
   var terms = [];
   for (var i = 0; i < words.length; i++) {
     var term = runPipeline(pipeline, words[i], i, words);
-    if (term !== undefined) terms.push({ term: term, last: i === lastWord });
+    if (term !== undefined) terms.push({ term: term, last: i === lastWord, word: trimmer(words[i]).toLowerCase() });
   }
   return terms;
 }

@@ -16,7 +16,7 @@
    and the suffix shards; then the fuzzy shards of the words that matched nothing; then
    the term shards of every correction and suffix term. `prepare` does the rounds and
    returns a plan; `rank` scores a plan synchronously. */
-import { tokenize, trimmer, runPipeline, NOTHING } from './text.js';
+import { queryTerms, runPipeline, NOTHING } from './text.js';
 import { configure, expands, combine } from './engine.js';
 import { lookupKeys, shardOfKey, nearWords, suffixShards, suffixTerms, SUFFIX_MIN } from './typo.js';
 
@@ -62,20 +62,6 @@ function suffixShard(index, k) {
   return loadInto(index, s.suffix, s.suffixLoads, 'suffix/' + k + '.json', k, function (json) { return json || []; });
 }
 
-/* The query's words: {word (as typed, trimmed and lowercased), term, last} for each
-   word the pipeline keeps, as engine.js's queryTerms. */
-export function queryWords(index, query) {
-  var words = tokenize(query);
-  var lastWord = words.length - 1;
-  while (lastWord >= 0 && trimmer(words[lastWord]) === '') lastWord -= 1;
-  var out = [];
-  for (var i = 0; i < words.length; i++) {
-    var term = runPipeline(index.pipeline, words[i], i, words);
-    if (term !== undefined) out.push({ word: trimmer(words[i]).toLowerCase(), term: term, last: i === lastWord });
-  }
-  return out;
-}
-
 /* Whether the index holds a term in any field (its shard loaded). */
 function holds(index, term) {
   var entry = index.entry(term);
@@ -112,7 +98,7 @@ export function prepare(index, query, options) {
   var opts = options || {};
   var tolerant = opts.typos !== false;
   var meta = index.meta;
-  var units = queryWords(index, query);
+  var units = queryTerms(index.pipeline, query);
   var config = configure(index.fields, opts);
   var prefixLast = !!opts.prefixLast;
   var suffixFirsts = tolerant && meta.suffix ? meta.suffix : null;
@@ -136,11 +122,11 @@ export function prepare(index, query, options) {
       if (u.direct || !fuzzy) return Promise.resolve(NOTHING);
       var look = lookupKeys(u.word);
       if (!look.keys.length) return Promise.resolve(NOTHING);
-      var shards = new Set(look.keys.map(function (k) { return shardOfKey(k, fuzzy.shards); }));
-      return Promise.all(Array.from(shards).map(function (k) { return fuzzyShard(index, k); })).then(function (maps) {
+      var shards = Array.from(new Set(look.keys.map(function (k) { return shardOfKey(k, fuzzy.shards); })));
+      return Promise.all(shards.map(function (k) { return fuzzyShard(index, k); })).then(function (maps) {
         var candidates = [];
         look.keys.forEach(function (key) {
-          var map = maps[Array.from(shards).indexOf(shardOfKey(key, fuzzy.shards))];
+          var map = maps[shards.indexOf(shardOfKey(key, fuzzy.shards))];
           var words = map.get(key);
           if (words) candidates.push.apply(candidates, words);
         });
