@@ -2,15 +2,14 @@
 /* Browser tests of the header's instant results (theme/static/search/header.js): the
    search box in the header of every page, a WAI-ARIA combobox with a listbox popup over
    the sharded index. The site is the real catalogue plus the fixtures of
-   tests/fixtures/browser/, built once per run, served by tests/js/lib/server.js and
+   tests/fixtures/browser/, built once per run, served by tests/js/lib/env.server.js and
    opened in Debian's Chromium (tests/js/lib/browser.js).
 
    Without /usr/bin/chromium the tests are skipped, or fail when CI is set. */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { buildSite } = require('./lib/site');
-const { serve } = require('./lib/server');
-const { CHROMIUM, haveChromium, inCi, launch, openPage } = require('./lib/browser');
+const { openPage, withChromium, servedSite } = require('./lib/browser');
 const quality = require('./lib/quality');
 
 const TIMEOUT = 90000;
@@ -22,42 +21,16 @@ const MODULE_OPTIONS = '#site-search-listbox [role="option"]:not(.hs-all)';
 const POPUP = '#site-search-popup';
 const NONSENSE = 'qxzvwjk';
 
-if (!haveChromium()) {
-  const why = `${CHROMIUM} not found: install Debian's Chromium (apt-get install chromium) to run the browser tests`;
-  if (inCi()) {
-    test('header search tests need Chromium', () => {
-      assert.fail(`${why}; CI is set, so a missing browser is a failure, not a skip`);
-    });
-  } else {
-    console.log(`header search tests skipped: ${why}`);
-    test('header search tests', { skip: why }, () => {});
-  }
-} else {
-  headerTests();
-}
+withChromium('header search tests', headerTests);
 
 function headerTests() {
-  let site = null;
-  let server = null;
-  let browser = null;
-
-  test.before(async () => {
-    site = buildSite();
-    server = await serve(site.dir);
-    browser = await launch();
-  });
-
-  test.after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.close();
-    if (site) site.cleanup();
-  });
+  const env = servedSite(() => buildSite());
 
   /* A fresh page; after the test's body: no dialog, no uncaught error, no console error,
      no failed request. */
   function headerTest(name, fn, options = {}) {
     test(name, { timeout: TIMEOUT }, async () => {
-      const opened = await openPage(browser, server.url, options);
+      const opened = await openPage(env.browser, env.server.url, options);
       const consoleErrors = [];
       opened.page.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(`${message.text()} (on ${opened.page.url()})`);
@@ -76,7 +49,7 @@ function headerTests() {
 
   /* The search-index/ requests the server has seen since `from` (an index into its log). */
   function indexRequests(from) {
-    return server.requests.slice(from).map((r) => r.path).filter((p) => p.includes('/search-index/'));
+    return env.server.requests.slice(from).map((r) => r.path).filter((p) => p.includes('/search-index/'));
   }
 
   /* Waits until the popup shows the results for `q` (the status region reports them);
@@ -129,17 +102,17 @@ function headerTests() {
   }
 
   headerTest('nothing is fetched from search-index/ before the box gets focus', async (page) => {
-    const from = server.requests.length;
+    const from = env.server.requests.length;
     await page.goto(MODULE_PAGE);
     await page.waitForLoadState('networkidle');
     await page.mouse.move(10, 10);
     await page.mouse.wheel(0, 400);
     await page.waitForTimeout(300);
     assert.deepEqual(indexRequests(from), [], 'no request to search-index/ on load');
-    assert.ok(server.requests.slice(from).some((r) => /\/static\/search\/header\.[^/]*js$/.test(r.path.split('?')[0])), 'header.js was loaded');
+    assert.ok(env.server.requests.slice(from).some((r) => /\/static\/search\/header\.[^/]*js$/.test(r.path.split('?')[0])), 'header.js was loaded');
     assert.equal((await comboState(page)).role, 'combobox', 'the script ran');
 
-    const focused = server.requests.length;
+    const focused = env.server.requests.length;
     await page.focus(BOX);
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /search-index\/meta\.json$/.test(e.name)));
     await page.waitForLoadState('networkidle');
@@ -251,7 +224,7 @@ function headerTests() {
     const all = await page.$eval(`${LIST} > :last-child`, (li) => ({ text: li.textContent, href: li.getAttribute('data-href'), role: li.getAttribute('role') }));
     assert.equal(all.text, `See all ${total} results`);
     assert.equal(all.role, 'option');
-    assert.equal(new URL(all.href, page.url()).href, server.url + 'search/index.html?q=image');
+    assert.equal(new URL(all.href, page.url()).href, env.server.url + 'search/index.html?q=image');
     /* a click on it (as on any option) opens it, although the box loses focus */
     await Promise.all([page.waitForURL(/\/search\/index\.html\?q=image$/), page.click(`${LIST} > :last-child`)]);
     const input = await page.inputValue('#search-input');

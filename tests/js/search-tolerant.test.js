@@ -8,34 +8,16 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { buildSite } = require('./lib/site');
-const { serve } = require('./lib/server');
-const { CHROMIUM, haveChromium, inCi, launch, openPage } = require('./lib/browser');
+const { openPage, withChromium, servedSite } = require('./lib/browser');
 
 const TIMEOUT = 90000;
 const LINKS = '#search-results a.search-result-link';
 
-if (!haveChromium()) {
-  const why = `${CHROMIUM} not found: install Debian's Chromium (apt-get install chromium) to run the browser tests`;
-  if (inCi()) test('tolerant search tests need Chromium', () => assert.fail(`${why}; CI is set`));
-  else test('tolerant search tests', { skip: why }, () => {});
-} else {
-  let site = null;
-  let server = null;
-  let browser = null;
-
-  test.before(async () => {
-    site = buildSite({ fixtures: [] });
-    server = await serve(site.dir);
-    browser = await launch();
-  });
-  test.after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.close();
-    if (site) site.cleanup();
-  });
+withChromium('tolerant search tests', () => {
+  const env = servedSite(() => buildSite({ fixtures: [] }));
 
   const pageTest = (name, fn) => test(name, { timeout: TIMEOUT }, async () => {
-    const opened = await openPage(browser, server.url);
+    const opened = await openPage(env.browser, env.server.url);
     try {
       await fn(opened.page);
       assert.deepEqual(opened.watch.errors, [], 'no uncaught error in the page');
@@ -138,4 +120,4 @@ if (!haveChromium()) {
     assert.match(await page.textContent('#search-results'), /No modules match “qzxwvkj blorptang”/);
     assert.ok(await page.isHidden('.search-correction'));
   });
-}
+});

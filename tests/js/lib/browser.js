@@ -100,4 +100,44 @@ async function violations(page) {
   return page.evaluate(() => window.__violations || null);
 }
 
-module.exports = { CHROMIUM, ARGS, haveChromium, inCi, launch, openPage, violations };
+/* Defines a file's browser tests: `body()` registers them when Chromium is there;
+   without it, one skipped test, or with CI set one failing test (a missing browser is a
+   failure in CI, never a skip). `label` names the tests ("header search tests"). */
+function withChromium(label, body) {
+  const test = require('node:test');
+  if (haveChromium()) {
+    body();
+    return;
+  }
+  const why = `${CHROMIUM} not found: install Debian's Chromium (apt-get install chromium) to run the browser tests`;
+  if (inCi()) {
+    test(`${label} need Chromium`, () => {
+      throw new Error(`${why}; CI is set, so a missing browser is a failure, not a skip`);
+    });
+  } else {
+    console.log(`${label} skipped: ${why}`);
+    test(label, { skip: why }, () => {});
+  }
+}
+
+/* A built site served on 127.0.0.1 and a browser, made before the file's tests and
+   closed after them: `build()` returns {dir, cleanup} (lib/site.js's buildSite). The
+   returned object's `server` and `browser` are set once the tests start. */
+function servedSite(build) {
+  const test = require('node:test');
+  const { serve } = require('./server');
+  const env = { site: null, server: null, browser: null };
+  test.before(async () => {
+    env.site = build();
+    env.server = await serve(env.site.dir);
+    env.browser = await launch();
+  });
+  test.after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.server) await env.server.close();
+    if (env.site) env.site.cleanup();
+  });
+  return env;
+}
+
+module.exports = { CHROMIUM, ARGS, haveChromium, inCi, launch, openPage, violations, withChromium, servedSite };
