@@ -79,3 +79,46 @@ test('corrections: the nearest words, the best first, said as words', async () =
   assert.match(text, /super-resolution on satellite imagery/);
   assert.doesNotMatch(text, /\s\s|\n/);
 });
+
+/* rankInSteps is what the pages call (a step a task): it must give rank's results bit
+   for bit, also when two rankings of the same index run interleaved (the header box and
+   the search page share one index and its score tables), and stop when it is stale. */
+test('rankInSteps: rank\'s results in steps, interleaved rankings apart, a stale one stopped', async () => {
+  const options = client.searchOptions(search.meta);
+  const index = search.sharded();
+  const plans = [];
+  for (const q of ['satellite', 'image classification', 'pytroch', 'plankton images', 'coral reef']) {
+    plans.push({ q, plan: await tolerant.prepare(index, q, options) });
+  }
+  const expected = plans.map(({ plan }) => tolerant.rank(index, plan, options).map((h) => [h.doc, h.score, h.direct]));
+  assert.ok(expected.every((hits) => hits.length > 0), 'every query finds modules');
+
+  /* all five at once, their steps alternating through one queue */
+  const queue = [];
+  const next = (fn) => queue.push(fn);
+  let steps = 0;
+  const pending = plans.map(({ plan }) => tolerant.rankInSteps(index, plan, options, next, () => false, 0));
+  while (queue.length) {
+    queue.shift()();
+    steps++;
+    await Promise.resolve();
+  }
+  const got = await Promise.all(pending);
+  got.forEach((hits, i) => {
+    assert.deepEqual(hits.map((h) => [h.doc, h.score, h.direct]), expected[i], `"${plans[i].q}" interleaved`);
+  });
+  assert.ok(steps >= plans.length * 2, `the rankings ran in steps (${steps} steps for ${plans.length})`);
+
+  /* a ranking that goes stale stops (null), and the next ones are right */
+  let stale = false;
+  const stopped = tolerant.rankInSteps(index, plans[1].plan, options, (fn) => { stale = true; fn(); }, () => stale);
+  assert.equal(await stopped, null);
+  const after = await tolerant.rankInSteps(index, plans[1].plan, options, (fn) => fn(), () => false);
+  assert.deepEqual(after.map((h) => [h.doc, h.score, h.direct]), expected[1]);
+  /* with time to spare, a ranking takes one task */
+  let tasks = 0;
+  const whole = await tolerant.rankInSteps(index, plans[2].plan, options, (fn) => { tasks++; fn(); }, () => false, 1e9);
+  assert.deepEqual(whole.map((h) => [h.doc, h.score, h.direct]), expected[2]);
+  assert.equal(tasks, 1);
+  assert.deepEqual(tolerant.rank(index, plans[0].plan, options).map((h) => [h.doc, h.score, h.direct]), expected[0]);
+});

@@ -235,6 +235,14 @@ DenseScores.prototype.set = function (key, value) {
   }
   this.values[key] = value;
 };
+/* Empties the scores in time proportional to their number (reused, no new arrays). */
+DenseScores.prototype.clear = function () {
+  var keys = this.keys;
+  for (var i = 0; i < keys.length; i++) this.held[keys[i]] = 0;
+  keys.length = 0;
+  this.size = 0;
+  return this;
+};
 DenseScores.prototype.forEach = function (fn) {
   var keys = this.keys;
   var values = this.values;

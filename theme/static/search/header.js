@@ -21,7 +21,8 @@
    is positioned absolutely below the box (style.css, .hs-popup): opening it moves
    nothing else on the page. */
 import { openIndex } from './sharded.js';
-import { search, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
+import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
+import { nextTask } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 
 var DEBOUNCE_MS = 70;
@@ -231,8 +232,14 @@ function setUp(form, input) {
   function run(query) {
     var n = ++seq;
     open().then(function (engine) {
-      return search(engine.index, query, engine.options).then(function (result) {
-        if (n !== seq) return null;
+      var stale = function () { return n !== seq; };
+      return prepare(engine.index, query, engine.options).then(function (plan) {
+        /* ranked in steps, a task each (tasks.js): no keystroke holds the page long */
+        return rankInSteps(engine.index, plan, engine.options, nextTask, stale).then(function (hits) {
+          return hits && { plan: plan, hits: hits };
+        });
+      }).then(function (result) {
+        if (!result || n !== seq) return null;
         var docs = result.hits.slice(0, MAX_RESULTS).map(function (h) { return h.doc; });
         return engine.index.loadDocs(docs).then(function () {
           if (n === seq) render(query, n, engine, result);

@@ -5,7 +5,8 @@
    attributes, never as HTML. */
 import { hasOwn, NOTHING } from './text.js';
 import { openIndex } from './sharded.js';
-import { prepare, rank, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 
 /* ================================================================ the search page
@@ -37,7 +38,7 @@ var DEBOUNCE_MS = 80;
 var PAGE_SIZE = 20;
 var TOP_TAGS = 15;
 var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
-var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a task later */
+var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a frame later */
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
 var FACET_KEYS = ['category', 'tag', 'license', 'use'];
@@ -107,6 +108,17 @@ function el(tag, className, text) {
 
 function plural(n, one, many) {
   return n + ' ' + (n === 1 ? one : many);
+}
+
+/* Puts `node` at position `i` among `parent`'s children, unless it is there already (a
+   node moved for nothing would be laid out again, and lose focus). */
+function placeAt(parent, node, i) {
+  var there = parent.children[i];
+  if (there !== node) parent.insertBefore(node, there || null);
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 /* ---- state <-> URL: ?q=...&category=...&tag=...&license=...&use=...&sort=... */
@@ -269,6 +281,7 @@ function startSearchPage() {
      update started meanwhile. `after` runs once this update has rendered. */
   function update(after) {
     var number = ++updates;
+    var ranked = null; /* the plan's hits, once ranked */
     var view = null;
     var failed = function (error) {
       if (number !== updates) return;
@@ -309,13 +322,21 @@ function startSearchPage() {
         Promise.all(waits).then(step, failed);
         return;
       }
+      var plan = list && state.q.trim() ? plans.get(planKey()) : null;
+      if (plan && !ranked) {
+        /* the ranking in steps, a task each (tasks.js), then the filters and the
+           sorting in one more: at 10,000 modules none holds the page for long */
+        rankInSteps(engine, plan, queryOptions(), nextTask, function () { return number !== updates; }).then(function (hits) {
+          if (hits === null) return;
+          ranked = hits;
+          nextTask(step);
+        }, failed);
+        return;
+      }
       if (!view) {
-        view = compute();
-        /* drawing the results is a task of its own: the keystroke's task then holds the
-           matching (about 20 ms at 10,000 modules), the next one the first cards, the one
-           after the rest (render), and none blocks the page for long (Long Tasks,
-           benches/search-typing.js) */
-        setTimeout(step, 0);
+        view = compute(ranked);
+        /* drawing the results is a task of its own (render draws them in three) */
+        nextTask(step);
         return;
       }
       var docs = view.sorted.slice(0, shown);
@@ -336,6 +357,7 @@ function startSearchPage() {
     if (facetsBox) {
       facetsBox.textContent = '';
       facetPanelParts = null;
+      facetParts = null;
     }
     buildUi();
     ui.status.textContent = '';
@@ -359,12 +381,12 @@ function startSearchPage() {
   /* ---- matching, facets, sorting (on document numbers) */
 
   /* {list, hits (every match, for the facets), sorted (those passing the filters, in
-     the order shown)}. */
-  function compute() {
+     the order shown)}, from `ranked` (rankInSteps's hits for the state's plan). */
+  function compute(ranked) {
     var q = state.q.trim();
     if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
     var plan = q ? plans.get(planKey()) : null;
-    var hits = plan ? rank(engine, plan, queryOptions()).map(function (hit) { return hit.doc; }) : everyDoc;
+    var hits = plan ? ranked.map(function (hit) { return hit.doc; }) : everyDoc;
     var masks = filterMasks();
     var narrowed = hasFilters(state) ? hits.filter(function (doc) { return passes(doc, masks, -1); }) : hits;
     var matches = plan ? matcher(engine, matchedTerms(engine, plan, queryOptions())) : null;
@@ -455,6 +477,11 @@ function startSearchPage() {
     return out;
   }
 
+  /* The filter panel, updated in place: each group's fieldset and each value's label are
+     built once and kept (`facetParts`), and a keystroke only changes the counts, the
+     order and which values are listed, so the page lays out a few numbers again rather
+     than the whole panel. */
+  var facetParts = null;
   function renderFacets(hits) {
     if (!facetsBox) return;
     var active = document.activeElement;
@@ -462,48 +489,82 @@ function startSearchPage() {
       ? active.getAttribute('data-facet') + '\u0000' + active.value : null;
     var panel = facetPanel();
     var selected = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
-    panel.title.textContent = selected ? 'Filter (' + selected + ' selected)' : 'Filter';
+    setText(panel.title, selected ? 'Filter (' + selected + ' selected)' : 'Filter');
+    if (!facetParts) facetParts = { groups: groups.map(function () { return null; }), clear: null };
     var body = panel.body;
-    body.textContent = '';
     var refocus = null;
     var masks = filterMasks();
+    var at = 0; /* the panel's children in order: the fieldsets listed, then the button */
     groups.forEach(function (group, g) {
       var values = facetCounts(hits, g, masks);
-      if (values.length === 0) return;
-      var fieldset = el('fieldset');
-      fieldset.appendChild(el('legend', null, group.legend));
-      values.forEach(function (item) {
-        var label = el('label');
-        var box = el('input');
-        box.type = 'checkbox';
-        box.value = item.value;
-        box.setAttribute('data-facet', group.key);
-        box.checked = state[group.key].indexOf(item.value) >= 0;
-        box.addEventListener('change', onFacetChange);
-        label.appendChild(box);
-        label.appendChild(el('span', 'facet-name', item.label));
-        /* The number is seen; screen readers hear "11 modules" (aria-label is not
-           allowed on a plain span). */
-        var count = el('span', 'facet-count', String(item.count));
-        count.setAttribute('aria-hidden', 'true');
-        label.appendChild(count);
-        label.appendChild(el('span', 'visually-hidden', ', ' + plural(item.count, 'module', 'modules')));
-        fieldset.appendChild(label);
-        if (focusKey === group.key + '\u0000' + item.value) refocus = box;
+      var parts = facetParts.groups[g];
+      if (values.length === 0) {
+        if (parts && parts.fieldset.parentNode) body.removeChild(parts.fieldset);
+        return;
+      }
+      if (!parts) {
+        parts = { fieldset: el('fieldset'), labels: new Map() };
+        parts.fieldset.appendChild(el('legend', null, group.legend));
+        facetParts.groups[g] = parts;
+      }
+      placeAt(body, parts.fieldset, at++);
+      var listed = new Set();
+      values.forEach(function (item, i) {
+        var label = parts.labels.get(item.value);
+        if (!label) {
+          label = facetLabel(group, item);
+          parts.labels.set(item.value, label);
+        }
+        listed.add(item.value);
+        if (label.count !== item.count) {
+          label.count = item.count;
+          label.countNode.textContent = String(item.count);
+          label.spoken.textContent = ', ' + plural(item.count, 'module', 'modules');
+        }
+        label.box.checked = state[group.key].indexOf(item.value) >= 0;
+        placeAt(parts.fieldset, label.node, i + 1); /* after the legend */
+        if (focusKey === group.key + '\u0000' + item.value) refocus = label.box;
       });
-      body.appendChild(fieldset);
+      parts.labels.forEach(function (label, value) {
+        if (!listed.has(value) && label.node.parentNode) parts.fieldset.removeChild(label.node);
+      });
     });
     if (hasFilters(state)) {
-      var clear = el('button', 'button facet-clear', 'Clear filters');
-      clear.type = 'button';
-      clear.addEventListener('click', function () {
-        FACET_KEYS.forEach(function (key) { state[key] = []; });
-        commit(true);
-        input.focus();
-      });
-      body.appendChild(clear);
+      if (!facetParts.clear) {
+        var clear = el('button', 'button facet-clear', 'Clear filters');
+        clear.type = 'button';
+        clear.addEventListener('click', function () {
+          FACET_KEYS.forEach(function (key) { state[key] = []; });
+          commit(true);
+          input.focus();
+        });
+        facetParts.clear = clear;
+      }
+      placeAt(body, facetParts.clear, at++);
+    } else if (facetParts.clear && facetParts.clear.parentNode) {
+      body.removeChild(facetParts.clear);
     }
-    if (refocus) refocus.focus();
+    if (refocus && document.activeElement !== refocus) refocus.focus();
+  }
+
+  /* One value's label: the checkbox, the name, the count seen and the count heard. */
+  function facetLabel(group, item) {
+    var node = el('label');
+    var box = el('input');
+    box.type = 'checkbox';
+    box.value = item.value;
+    box.setAttribute('data-facet', group.key);
+    box.addEventListener('change', onFacetChange);
+    node.appendChild(box);
+    node.appendChild(el('span', 'facet-name', item.label));
+    /* The number is seen; screen readers hear "11 modules" (aria-label is not allowed
+       on a plain span). */
+    var countNode = el('span', 'facet-count');
+    countNode.setAttribute('aria-hidden', 'true');
+    node.appendChild(countNode);
+    var spoken = el('span', 'visually-hidden');
+    node.appendChild(spoken);
+    return { node: node, box: box, countNode: countNode, spoken: spoken, count: -1 };
   }
 
   /* The facets sit in a <details>: open beside the results on wide screens, closed
@@ -608,12 +669,13 @@ function startSearchPage() {
     return article;
   }
 
-  /* Draws the results in two tasks, so that a keystroke never blocks the page for long:
-     first what is in view (the correction notice, the empty state, the first
-     FIRST_CARDS cards), then, in the next task, the other cards, the filter counts, the
-     status line (which announces the results, so it changes once all are drawn) and
-     the "more" button. `after` runs once both are done; a newer render cancels the
-     second half of an older one. */
+  /* Draws the results in steps, so that a keystroke never blocks the page for long
+     (each step's work and its layout stay small): first what is in view (the correction
+     notice, the empty state, the first FIRST_CARDS cards); after the page has shown
+     them, the other cards, as many a task as fit in SLICE_MS; then the filter counts,
+     the status line (which announces the results, so it changes once all are drawn)
+     and the "more" button. `after` runs once all are done; a newer render cancels the
+     steps left of an older one. */
   function render(view, after) {
     buildUi();
     var number = ++renders;
@@ -650,9 +712,18 @@ function startSearchPage() {
     var first = Math.min(cards.length, FIRST_CARDS);
     draw(0, first);
 
+    var drawn = first;
+    var rest = function () {
+      if (number !== renders) return;
+      var from = performance.now();
+      do {
+        draw(drawn, drawn + 1);
+        drawn += 1;
+      } while (drawn < cards.length && performance.now() - from < SLICE_MS);
+      nextTask(drawn < cards.length ? rest : finish);
+    };
     var finish = function () {
       if (number !== renders) return;
-      draw(first, cards.length);
       renderFacets(view.hits);
       var status;
       if (!view.list) {
@@ -666,12 +737,12 @@ function startSearchPage() {
       }
       ui.status.textContent = status + '.';
       document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
-      var rest = sorted.length - Math.min(shown, sorted.length);
-      ui.more.hidden = rest <= 0;
-      ui.more.textContent = rest > 0 ? 'Show ' + plural(Math.min(rest, PAGE_SIZE), 'more module', 'more modules') : '';
+      var left = sorted.length - Math.min(shown, sorted.length);
+      ui.more.hidden = left <= 0;
+      ui.more.textContent = left > 0 ? 'Show ' + plural(Math.min(left, PAGE_SIZE), 'more module', 'more modules') : '';
       if (after) after();
     };
-    if (first < cards.length) setTimeout(finish, 0);
+    if (first < cards.length) afterFrame(rest);
     else finish();
   }
 

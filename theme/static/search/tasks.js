@@ -1,0 +1,45 @@
+/* tasks.js: how the search UI spreads its work over the main thread's tasks, so that no
+   keystroke blocks the page for long (Long Tasks, benches/search-typing.js).
+
+   - nextTask(fn): fn in a task of its own, as soon as the browser has handled what is
+     waiting (input first). A message to itself rather than setTimeout(fn, 0), which
+     browsers clamp to 4 ms once timeouts nest.
+   - afterFrame(fn): fn in a task after the page has drawn its next frame, so that a
+     step's layout and paint happen before the next step starts (a hidden page draws no
+     frames: there, the next task).
+   - SLICE_MS: how long a task of work split in steps runs before it yields (the ranking,
+     the cards below the fold): short enough that a task with its layout stays well under
+     the 50 ms of a long task, long enough that a small job takes one task. */
+
+export var SLICE_MS = 12;
+
+var queue = [];
+var channel = null;
+
+export function nextTask(fn) {
+  if (typeof MessageChannel !== 'function') {
+    setTimeout(fn, 0);
+    return;
+  }
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = function () {
+      var task = queue.shift();
+      /* Node (the tests): a port with a listener keeps the process alive; only while
+         tasks wait */
+      if (!queue.length && channel.port1.unref) channel.port1.unref();
+      if (task) task();
+    };
+  }
+  queue.push(fn);
+  if (channel.port1.ref) channel.port1.ref();
+  channel.port2.postMessage(0);
+}
+
+export function afterFrame(fn) {
+  if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.hidden) {
+    nextTask(fn);
+    return;
+  }
+  requestAnimationFrame(function () { nextTask(fn); });
+}
