@@ -86,6 +86,19 @@ fn next_line_start(text: &str, line_end: usize) -> usize {
     (line_end + 1).min(text.len())
 }
 
+/// A scalar as written in TOML, for readers that word their own errors.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    Integer(i64),
+    /// An integer beyond the 64-bit range.
+    HugeInteger,
+    /// `nan` and `inf` included.
+    Float(f64),
+    String(String),
+    /// Any other kind, by its TOML name (`boolean`, `array`, ...).
+    Other(&'static str),
+}
+
 /// Reads the keys of one TOML table, recording a diagnostic for each problem.
 pub struct Fields<'f, 'i> {
     file: &'f SourceFile,
@@ -219,6 +232,27 @@ impl<'f, 'i> Fields<'f, 'i> {
                 None
             }
         }
+    }
+
+    /// A value as it was written, without judging it: for fields whose messages explain
+    /// each wrong kind of value themselves (a float, a quoted number).
+    pub fn written(&self, key: &str) -> Option<(Written, Range<usize>)> {
+        let v = self.get(key)?;
+        let written = match v.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                Ok(n) => Written::Integer(n),
+                Err(_) => Written::HugeInteger,
+            },
+            DeValue::Float(x) => Written::Float(x.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+            DeValue::String(s) => Written::String(s.to_string()),
+            other => Written::Other(other.type_str()),
+        };
+        Some((written, self.span(v.span())))
+    }
+
+    /// The full name of `key` in messages: `resources.inference.cpu`.
+    pub fn full_name(&self, key: &str) -> String {
+        self.name(key)
     }
 
     /// A TOML date without time (`2024-05-01`). Quoted dates are accepted with a hint-free

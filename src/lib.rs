@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod module;
 pub mod outputs;
 pub mod render;
+pub mod resources;
 pub mod sanitize;
 pub mod scaffold;
 pub mod schema;
@@ -27,6 +28,7 @@ pub mod serve;
 pub mod session;
 pub mod site;
 pub mod slug;
+pub mod vocabulary;
 pub mod write;
 
 pub use build::{build, check, BuildOptions, BuildReport};

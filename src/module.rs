@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, did_you_mean, Fields, SourceFile};
 use crate::slug;
+use crate::vocabulary::{DATA_TYPES, LIBRARIES, TASKS};
+
+pub use crate::resources::{Requirements, Resources};
 
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub const MAX_TITLE_CHARS: usize = 120;
@@ -19,8 +22,22 @@ pub const MAX_TAG_CHARS: usize = 50;
 pub const LONG_SUMMARY_CHARS: usize = 200;
 
 pub const MODULE_KEYS: &[&str] = &[
-    "title", "summary", "category", "tags", "license", "created", "updated", "kind", "predict", "train", "links",
+    "title",
+    "summary",
+    "category",
+    "tags",
+    "license",
+    "created",
+    "updated",
+    "kind",
+    "predict",
+    "train",
+    "tasks",
+    "libraries",
+    "data_types",
+    "links",
     "docker",
+    "resources",
 ];
 pub const LINK_KEYS: &[&str] =
     &["source", "container", "docker", "cite", "weights", "training", "dataset", "documentation"];
@@ -144,8 +161,13 @@ pub struct Module {
     pub kind: Kind,
     pub predict: bool,
     pub train: bool,
+    /// Values of the ai4-metadata vocabularies (`crate::vocabulary`), as listed there.
+    pub tasks: Vec<String>,
+    pub libraries: Vec<String>,
+    pub data_types: Vec<String>,
     pub links: Links,
     pub docker: Option<Docker>,
+    pub resources: Resources,
     /// The Markdown description.
     pub body: String,
     /// Where the body starts in the file, so Markdown diagnostics can point into it.
@@ -250,8 +272,12 @@ fn parse_unchecked(file: &SourceFile, slug: &str, today: NaiveDate, diags: &mut 
     let kind = f.string("kind");
     let predict = f.boolean("predict").unwrap_or(false);
     let train = f.boolean("train").unwrap_or(false);
+    let tasks = f.string_array("tasks");
+    let libraries = f.string_array("libraries");
+    let data_types = f.string_array("data_types");
     let mut links_t = f.table("links");
     let mut docker_t = f.table("docker");
+    let mut resources_t = f.table("resources");
 
     let mut local = Vec::new();
     if let Some((t, span)) = &title {
@@ -310,6 +336,9 @@ fn parse_unchecked(file: &SourceFile, slug: &str, today: NaiveDate, diags: &mut 
         }
     };
     let tags = tags.map(|t| check_tags(file, t, &mut local)).unwrap_or_default();
+    let tasks = tasks.map(|v| TASKS.check(file, v, &mut local)).unwrap_or_default();
+    let libraries = libraries.map(|v| LIBRARIES.check(file, v, &mut local)).unwrap_or_default();
+    let data_types = data_types.map(|v| DATA_TYPES.check(file, v, &mut local)).unwrap_or_default();
     let kind = match kind {
         None => Kind::Model,
         Some((k, _)) if k == "model" => Kind::Model,
@@ -361,7 +390,9 @@ fn parse_unchecked(file: &SourceFile, slug: &str, today: NaiveDate, diags: &mut 
         );
     }
 
-    for t in [links_t, docker_t].into_iter().flatten() {
+    let resources = resources_t.as_mut().map(|t| crate::resources::read(file, t, &mut local)).unwrap_or_default();
+
+    for t in [links_t, docker_t, resources_t].into_iter().flatten() {
         diags.extend(t.diags);
     }
     diags.extend(std::mem::take(&mut f.diags));
@@ -383,8 +414,12 @@ fn parse_unchecked(file: &SourceFile, slug: &str, today: NaiveDate, diags: &mut 
             kind,
             predict,
             train,
+            tasks,
+            libraries,
+            data_types,
             links,
             docker,
+            resources,
             body: file.text[parts.body.clone()].to_string(),
             body_offset: parts.body.start,
         },
