@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use crate::markdown::escape;
-use crate::module::{Docker, Kind, Links};
+use crate::module::{Docker, Kind, Links, Module, Resources};
 use crate::render::{absolute_url, category_url, module_url, page_url, tag_url};
 use crate::site::Site;
+use crate::vocabulary::{DataTypeName, LibraryName, TaskName};
 
 /// How many modules the Atom feed carries.
 pub const FEED_SIZE: usize = 50;
@@ -118,8 +119,41 @@ struct CatalogueModule<'a> {
     kind: Kind,
     predict: bool,
     train: bool,
+    /// Values of the ai4-metadata v2 vocabularies.
+    #[schemars(with = "Vec<TaskName>", extend("uniqueItems" = true))]
+    tasks: &'a [String],
+    #[schemars(with = "Vec<LibraryName>", extend("uniqueItems" = true))]
+    libraries: &'a [String],
+    #[schemars(with = "Vec<DataTypeName>", extend("uniqueItems" = true))]
+    data_types: &'a [String],
     links: &'a Links,
     docker: Option<&'a Docker>,
+    resources: &'a Resources,
+}
+
+impl<'a> CatalogueModule<'a> {
+    fn new(base: &str, m: &'a Module) -> Self {
+        CatalogueModule {
+            slug: &m.slug,
+            title: &m.title,
+            summary: &m.summary,
+            url: absolute_url(base, &module_url(&m.slug)),
+            category: &m.category,
+            tags: m.tags.iter().map(|t| t.name.as_str()).collect(),
+            license: m.license.as_deref(),
+            created: m.created.to_string(),
+            updated: m.updated.map(|d| d.to_string()),
+            kind: m.kind,
+            predict: m.predict,
+            train: m.train,
+            tasks: &m.tasks,
+            libraries: &m.libraries,
+            data_types: &m.data_types,
+            links: &m.links,
+            docker: m.docker.as_ref(),
+            resources: &m.resources,
+        }
+    }
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -151,26 +185,7 @@ pub fn catalogue_json(site: &Site) -> String {
     let c = Catalogue {
         title: &site.settings.title,
         base_url: base,
-        modules: site
-            .modules
-            .iter()
-            .map(|m| CatalogueModule {
-                slug: &m.slug,
-                title: &m.title,
-                summary: &m.summary,
-                url: absolute_url(base, &module_url(&m.slug)),
-                category: &m.category,
-                tags: m.tags.iter().map(|t| t.name.as_str()).collect(),
-                license: m.license.as_deref(),
-                created: m.created.to_string(),
-                updated: m.updated.map(|d| d.to_string()),
-                kind: m.kind,
-                predict: m.predict,
-                train: m.train,
-                links: &m.links,
-                docker: m.docker.as_ref(),
-            })
-            .collect(),
+        modules: site.modules.iter().map(|m| CatalogueModule::new(base, m)).collect(),
         categories: site
             .categories
             .iter()
@@ -183,4 +198,10 @@ pub fn catalogue_json(site: &Site) -> String {
             .collect(),
     };
     serde_json::to_string_pretty(&c).unwrap_or_default() + "\n"
+}
+
+/// One module's entry of `catalogue.json`, alone: the same fields, for tools that want one
+/// module without the whole catalogue.
+pub fn catalogue_module_json(site: &Site, m: &Module) -> String {
+    serde_json::to_string_pretty(&CatalogueModule::new(&site.settings.base_url, m)).unwrap_or_default() + "\n"
 }

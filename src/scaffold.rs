@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::slug;
+use crate::vocabulary::{Vocabulary, DATA_TYPES, LIBRARIES, TASKS};
 
 pub struct NewModule {
     pub root: PathBuf,
@@ -113,6 +114,14 @@ kind = "model"
 # Can it predict as it is (pre-trained)? Can it be retrained on your data?
 predict = true
 train = false
+# What it does, what it is built with, what data it takes: values of the ai4-metadata
+# vocabularies, written exactly as listed here (`Other` when none fits).
+{tasks}
+tasks = []
+{libraries}
+libraries = []
+{data_types}
+data_types = []
 
 # Links: absolute https:// URLs. Remove the `#` of each line you fill in.
 [links]
@@ -131,6 +140,17 @@ train = false
 # tag = "latest"
 # port = 5000
 # api_path = "/docs"               # where the DEEPaaS API is browsed
+
+# What it needs to run: whole numbers, memory and disk in MB. Leave out what you do not know.
+# [resources.inference]            # to predict
+# cpu = 2
+# gpu = 0                          # 0: runs without a GPU
+# memory_mb = 8000
+# gpu_memory_mb = 4000             # only with gpu = 1 or more
+# storage_mb = 2000
+# [resources.training]             # to retrain: the same keys
+# cpu = 8
+# gpu = 1
 +++
 ## What it does
 
@@ -155,5 +175,24 @@ training parameters, where the trained model ends up.
 Papers to read and cite.
 "#,
         known = known.join(", "),
+        tasks = listing(&TASKS),
+        libraries = listing(&LIBRARIES),
+        data_types = listing(&DATA_TYPES),
     )
+}
+
+/// `# tasks: Computer Vision, ...` in comment lines of at most 90 characters.
+fn listing(v: &Vocabulary) -> String {
+    let mut lines = vec![format!("# {}:", v.key)];
+    for value in v.values {
+        let last = lines.last_mut().expect("one line at least");
+        if last.len() + value.len() + 2 > 90 {
+            lines.push(format!("#   {value},"));
+        } else {
+            last.push_str(&format!(" {value},"));
+        }
+    }
+    let mut text = lines.join("\n");
+    text.pop(); // the last comma
+    text
 }

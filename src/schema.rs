@@ -3,7 +3,8 @@
 
 use schemars::JsonSchema;
 
-use crate::module::{Kind, Links};
+use crate::module::{Kind, Links, Resources};
+use crate::vocabulary::{DataTypeName, LibraryName, TaskName};
 
 /// A tag: folded to lowercase on the site; unique per module after folding.
 #[derive(JsonSchema)]
@@ -60,8 +61,19 @@ struct ModuleFrontMatter {
     predict: Option<bool>,
     /// Can be retrained or fine-tuned.
     train: Option<bool>,
+    /// What the module does, from the ai4-metadata v2 vocabulary; each value once.
+    #[schemars(extend("uniqueItems" = true))]
+    tasks: Option<Vec<TaskName>>,
+    /// The machine-learning libraries it uses, from the ai4-metadata v2 vocabulary.
+    #[schemars(extend("uniqueItems" = true))]
+    libraries: Option<Vec<LibraryName>>,
+    /// The kinds of data it takes, from the ai4-metadata v2 vocabulary.
+    #[schemars(extend("uniqueItems" = true))]
+    data_types: Option<Vec<DataTypeName>>,
     links: Option<Links>,
     docker: Option<DockerTable>,
+    /// `[resources.inference]`, `[resources.training]`: what it needs to run.
+    resources: Option<Resources>,
 }
 
 pub fn module_schema() -> String {
