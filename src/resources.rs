@@ -35,7 +35,7 @@ pub struct Requirements {
     pub gpu: Option<u32>,
     /// Memory (RAM), in MB.
     pub memory_mb: Option<u64>,
-    /// Memory of each GPU, in MB; only with `gpu` of 1 or more.
+    /// GPU memory, in MB; only with `gpu` of 1 or more.
     pub gpu_memory_mb: Option<u64>,
     /// Disk space, in MB.
     pub storage_mb: Option<u64>,
