@@ -4,7 +4,9 @@
 //! |---|---|
 //! | `title`, `summary`, `description` | `title`, `summary`, the Markdown description |
 //! | `dates.created`, `dates.updated` | `created`, `updated` |
-//! | `tags`, `libraries` | `tags` |
+//! | `tags` | `tags` |
+//! | `tasks`, `libraries`, `data-type` | `tasks`, `libraries`, `data_types` (outside the vocabulary: `Other`) |
+//! | `resources.inference`, `resources.training` (`cpu`, `gpu`, `memory_MB`, `gpu_memory_MB`, `storage_MB`) | `[resources.inference]`, `[resources.training]` (`memory_mb` ...) |
 //! | `categories`: `AI4 trainable` / `AI4 inference`, `AI4 pre trained` | `train` / `predict` |
 //! | `license` (rarely present) | `license`, mapped to SPDX |
 //! | `links.source_code` | `links.source` |
@@ -13,10 +15,14 @@
 //! | `links.training_data` / `training_files_url` | `links.training` |
 //! | `links.citation` / `cite_url` / `zenodo_doi` | `links.cite` |
 //! | `links.weights`, `links.documentation` | `links.weights`, `links.documentation` |
+//!
+//! A top-level key given twice keeps its last value, as AI4OS's Python tooling reads it.
 
 use serde_norway::Value;
 
-use super::{date, link, slug_from_name, spdx_license, Draft};
+use super::{date, link, slug_from_name, spdx_license, yaml, Draft};
+use crate::frontmatter::did_you_mean;
+use crate::module::{Requirements, Resources};
 
 const V2_REQUIRED: &[&str] = &[
     "metadata_version",
@@ -31,14 +37,26 @@ const V2_REQUIRED: &[&str] = &[
     "libraries",
 ];
 /// Keys the schema knows besides the required ones.
-const V2_OPTIONAL: &[&str] = &["data-type", "license", "resources"];
+const V2_OPTIONAL: &[&str] = &["data-type", "license", "resources", "doi"];
+/// AI4OS resource keys and the module format's names for them.
+const RESOURCE_KEYS: &[(&str, &str)] = &[
+    ("cpu", "cpu"),
+    ("gpu", "gpu"),
+    ("memory_MB", "memory_mb"),
+    ("gpu_memory_MB", "gpu_memory_mb"),
+    ("storage_MB", "storage_mb"),
+];
+/// AI4OS resource keys the module format has no place for.
+const RESOURCE_KEYS_DROPPED: &[&str] = &["gpu_compute_capability"];
 
 pub fn read(text: &str) -> Result<Draft, String> {
-    let v: Value = serde_norway::from_str(text).map_err(|e| format!("invalid YAML: {e}"))?;
+    let (text, duplicates) = yaml::last_key_wins(text);
+    let v: Value = serde_norway::from_str(&text).map_err(|e| format!("invalid YAML: {e}"))?;
     let map = v.as_mapping().ok_or("not an AI4OS metadata mapping")?;
     let get = |key: &str| map.get(Value::String(key.into()));
     let s = |v: Option<&Value>| v.and_then(value_str);
     let mut d = Draft::default();
+    d.warnings.extend(duplicates.iter().map(yaml::DuplicateKey::warning));
     for key in V2_REQUIRED {
         if get(key).is_none() {
             d.warnings.push(format!("the AI4OS schema requires `{key}`, which is missing"));
@@ -47,7 +65,9 @@ pub fn read(text: &str) -> Result<Draft, String> {
     for (k, _) in map {
         if let Some(k) = k.as_str() {
             if !V2_REQUIRED.contains(&k) && !V2_OPTIONAL.contains(&k) {
-                d.warnings.push(format!("unknown AI4OS key `{k}` ignored"));
+                let known = V2_REQUIRED.iter().chain(V2_OPTIONAL).copied();
+                let hint = did_you_mean(k, known).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+                d.warnings.push(format!("unknown AI4OS key `{k}` ignored{hint}"));
             }
         }
     }
@@ -61,9 +81,11 @@ pub fn read(text: &str) -> Result<Draft, String> {
     if d.created.is_none() {
         return Err("no `dates.created` date (YYYY-MM-DD)".into());
     }
-    for t in list(get("tags")).into_iter().chain(list(get("libraries"))) {
-        d.tags.push(t.to_lowercase());
-    }
+    // `libraries` are a field of their own now, no longer tags.
+    d.tags = list(get("tags")).into_iter().map(|t| t.to_lowercase()).collect();
+    d.tasks = list(get("tasks"));
+    d.libraries = list(get("libraries"));
+    d.data_types = list(get("data-type"));
     for c in list(get("categories")) {
         match c.to_lowercase().as_str() {
             "ai4 trainable" => d.train = true,
@@ -83,6 +105,7 @@ pub fn read(text: &str) -> Result<Draft, String> {
         link(l("citation").or_else(|| l("cite_url")).or_else(|| l("zenodo_doi")).as_deref(), "links.citation", &mut w);
     d.links.weights = link(l("weights").as_deref(), "links.weights", &mut w);
     d.links.documentation = link(l("documentation").as_deref(), "links.documentation", &mut w);
+    d.resources = get("resources").map(|r| resources(r, &mut w)).unwrap_or_default();
     d.warnings = w;
     d.docker_image = l("docker_image");
     d.links.docker = d
@@ -94,6 +117,66 @@ pub fn read(text: &str) -> Result<Draft, String> {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| l("docker_image").map(|s| slug_from_name(&s)).unwrap_or_default());
     Ok(d)
+}
+
+/// `resources.inference` / `resources.training` -> `Resources`; what does not map is
+/// named in a warning.
+fn resources(v: &Value, w: &mut Vec<String>) -> Resources {
+    let mut r = Resources::default();
+    let Some(map) = v.as_mapping() else {
+        if !v.is_null() {
+            w.push("`resources` is not a mapping: ignored".into());
+        }
+        return r;
+    };
+    for (stage, table) in map {
+        let stage = stage.as_str().map_or_else(|| format!("{stage:?}"), str::to_string);
+        let slot = match stage.as_str() {
+            "inference" => &mut r.inference,
+            "training" => &mut r.training,
+            _ => {
+                w.push(format!("unknown AI4OS resource key `resources.{stage}` ignored"));
+                continue;
+            }
+        };
+        *slot = requirements(&stage, table, w);
+    }
+    r
+}
+
+fn requirements(stage: &str, v: &Value, w: &mut Vec<String>) -> Option<Requirements> {
+    let Some(map) = v.as_mapping() else {
+        if !v.is_null() {
+            w.push(format!("`resources.{stage}` is not a mapping: ignored"));
+        }
+        return None;
+    };
+    let mut r = Requirements::default();
+    let mut any = false;
+    for (key, value) in map {
+        let key = key.as_str().map_or_else(|| format!("{key:?}"), str::to_string);
+        let name = format!("resources.{stage}.{key}");
+        if RESOURCE_KEYS_DROPPED.contains(&key.as_str()) {
+            let shown = value_str(value).unwrap_or_default();
+            w.push(format!("`{name}` ({shown}) has no place in the module format: dropped"));
+            continue;
+        }
+        let Some((_, ours)) = RESOURCE_KEYS.iter().find(|(theirs, _)| theirs.eq_ignore_ascii_case(&key)) else {
+            w.push(format!("unknown AI4OS resource key `{name}` ignored"));
+            continue;
+        };
+        let amount = match value {
+            Value::Number(n) => {
+                n.as_u64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0).map(|x| x as u64))
+            }
+            _ => None,
+        };
+        match amount {
+            Some(a) if r.set(ours, a) => any = true,
+            _ => w.push(format!("`{name}` is not a whole number, 0 or more: dropped")),
+        }
+    }
+    any.then_some(r)
 }
 
 fn value_str(v: &Value) -> Option<String> {

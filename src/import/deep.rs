@@ -5,6 +5,7 @@
 //! | `title`, `summary` | `title`, `summary` |
 //! | `description` (array of lines) | the Markdown description, lines joined |
 //! | `keywords` | `tags`; `trainable` sets `train`, `inference` / `pre-trained` set `predict` |
+//! | keywords `tensorflow`, `keras`, `pytorch`, `scikit-learn` | `libraries` (`TensorFlow` ...), besides the tags |
 //! | `license` | `license`, mapped to SPDX (`Apache 2.0` -> `Apache-2.0`) |
 //! | `date_creation` | `created` |
 //! | `sources.code` | `links.source` |
@@ -18,6 +19,10 @@ use serde_json::Value;
 use super::{date, link, slug_from_name, spdx_license, Draft};
 
 const LABEL_KEYWORDS: &[&str] = &["trainable", "inference", "pre-trained"];
+/// Keywords that name a library of the vocabulary and nothing else. Others that mention
+/// one (`library/theano`, `faster-rcnn`) say too little to be sure.
+const LIBRARY_KEYWORDS: &[(&str, &str)] =
+    &[("tensorflow", "TensorFlow"), ("keras", "Keras"), ("pytorch", "PyTorch"), ("scikit-learn", "Scikit-learn")];
 
 pub fn read(text: &str) -> Result<Draft, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
@@ -44,6 +49,9 @@ pub fn read(text: &str) -> Result<Draft, String> {
                 "trainable" => d.train = true,
                 "inference" | "pre-trained" => d.predict = true,
                 _ => {}
+            }
+            if let Some((_, library)) = LIBRARY_KEYWORDS.iter().find(|(k, _)| *k == lower) {
+                d.libraries.push((*library).to_string());
             }
             if !LABEL_KEYWORDS.contains(&lower.as_str()) {
                 d.tags.push(lower);

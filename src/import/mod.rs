@@ -4,6 +4,7 @@
 
 pub mod ai4os;
 pub mod deep;
+pub mod yaml;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -12,8 +13,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::module::{self, Links};
+use crate::module::{self, Links, Resources};
 use crate::slug;
+use crate::vocabulary::{Vocabulary, DATA_TYPES, LIBRARIES, OTHER, TASKS};
 
 /// A module as read from foreign metadata, before it is written.
 #[derive(Debug, Clone, Default)]
@@ -27,9 +29,14 @@ pub struct Draft {
     pub updated: Option<NaiveDate>,
     pub predict: bool,
     pub train: bool,
+    /// As the source wrote them; `finish` fits them to the vocabularies.
+    pub tasks: Vec<String>,
+    pub libraries: Vec<String>,
+    pub data_types: Vec<String>,
     pub links: Links,
     pub docker_image: Option<String>,
     pub docker_tag: Option<String>,
+    pub resources: Resources,
     pub description: String,
     /// Problems that did not stop the import.
     pub warnings: Vec<String>,
@@ -155,6 +162,15 @@ fn finish(mut d: Draft) -> std::result::Result<Draft, String> {
         }
     }
     d.tags = tags;
+    d.tasks = fit_to(&TASKS, std::mem::take(&mut d.tasks), &mut d.warnings);
+    d.libraries = fit_to(&LIBRARIES, std::mem::take(&mut d.libraries), &mut d.warnings);
+    d.data_types = fit_to(&DATA_TYPES, std::mem::take(&mut d.data_types), &mut d.warnings);
+    for (stage, slot) in [("inference", &mut d.resources.inference), ("training", &mut d.resources.training)] {
+        if let Some(r) = slot.as_mut().filter(|r| r.gpu_memory_mb.is_some() && !r.needs_gpu()) {
+            r.gpu_memory_mb = None;
+            d.warnings.push(format!("resources.{stage}: GPU memory without a GPU: dropped"));
+        }
+    }
     if let Some(image) = d.docker_image.take() {
         let image = image.trim().trim_start_matches("docker.io/").to_lowercase();
         // `org/name:tag` in the wild: the tag goes to its own key.
@@ -172,6 +188,30 @@ fn finish(mut d: Draft) -> std::result::Result<Draft, String> {
         }
     }
     Ok(d)
+}
+
+/// Values of a vocabulary, each once: spelt as listed (`pytorch` -> `PyTorch`), and
+/// `Other` for those it does not list, each named in a warning.
+fn fit_to(v: &Vocabulary, values: Vec<String>, warnings: &mut Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in values {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let value = match v.get(raw).or_else(|| v.same_but_spelling(raw)) {
+            Some(known) => known,
+            None => {
+                warnings
+                    .push(format!("{} `{raw}` is not in the ai4-metadata vocabulary: imported as `{OTHER}`", v.noun));
+                OTHER
+            }
+        };
+        if !out.iter().any(|o| o == value) {
+            out.push(value.to_string());
+        }
+    }
+    out
 }
 
 fn one_line(s: &str) -> String {
@@ -453,6 +493,12 @@ pub fn to_module_file(d: &Draft, category: &str) -> String {
         out.push_str(&format!("updated = {u}\n"));
     }
     out.push_str(&format!("predict = {}\ntrain = {}\n", d.predict, d.train));
+    for (key, values) in [("tasks", &d.tasks), ("libraries", &d.libraries), ("data_types", &d.data_types)] {
+        if !values.is_empty() {
+            let values: Vec<String> = values.iter().map(|v| toml_str(v)).collect();
+            out.push_str(&format!("{key} = [{}]\n", values.join(", ")));
+        }
+    }
     let l = &d.links;
     let pairs = [
         ("source", &l.source),
@@ -476,6 +522,14 @@ pub fn to_module_file(d: &Draft, category: &str) -> String {
         out.push_str(&format!("\n[docker]\nimage = {}\n", toml_str(image)));
         if let Some(tag) = &d.docker_tag {
             out.push_str(&format!("tag = {}\n", toml_str(tag)));
+        }
+    }
+    for (stage, requirements) in d.resources.stages() {
+        if let Some(r) = requirements {
+            out.push_str(&format!("\n[resources.{stage}]\n"));
+            for (key, amount) in r.entries() {
+                out.push_str(&format!("{key} = {amount}\n"));
+            }
         }
     }
     out.push_str("+++\n");

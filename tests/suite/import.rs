@@ -191,3 +191,130 @@ fn unknown_category_option_is_refused() {
         .stderr_has("unknown category `space-mining`");
     assert!(module_files(&site).is_empty());
 }
+
+/// The 46 AI4OS `ai4-metadata.yml` files of the hub.
+fn ai4os_files() -> Vec<String> {
+    let mut files: Vec<String> = fs::read_dir(common::fixture_path("import/ai4os"))
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".ai4-metadata.yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn strings(v: &toml::Value) -> Vec<&str> {
+    v.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect()
+}
+
+#[test]
+fn all_ai4os_files_but_the_two_invalid_ones_import_and_build() {
+    let files = ai4os_files();
+    assert_eq!(files.len(), 46);
+    let site = TestSite::new();
+    let run = import(&site, &files, &[]);
+    run.expect(1).stderr_has("44 imported, 2 failed");
+    run.stderr_has("smartbay-marine-types.ai4-metadata.yml: invalid YAML");
+    run.stderr_has("phyto-plankton-classification.ai4-metadata.yml: invalid YAML");
+    assert_eq!(module_files(&site).len(), 44);
+    site.build().expect(0).stderr_has("built 44 modules");
+    site.check("human").expect(0);
+}
+
+#[test]
+fn ai4os_tasks_libraries_data_types_and_resources_map_to_the_module_format() {
+    let site = TestSite::new();
+    import(&site, &[fixture("ai4os/sentinel-data-fusion.ai4-metadata.yml")], &[]).expect(0);
+    let fm = common::front_matter(&common::read(&site.path("modules/sentinel-data-fusion.md")));
+    assert_eq!(strings(&fm["tasks"]), ["Computer Vision"]);
+    assert_eq!(strings(&fm["libraries"]), ["TensorFlow", "Scikit-learn"]);
+    assert_eq!(strings(&fm["data_types"]), ["Image"]);
+    assert_eq!(strings(&fm["tags"]), ["deep learning", "data fusion", "remote sensing"], "libraries are not tags");
+    let inference = fm["resources"]["inference"].as_table().unwrap();
+    let amounts: Vec<(&str, i64)> = inference.iter().map(|(k, v)| (k.as_str(), v.as_integer().unwrap())).collect();
+    assert_eq!(amounts, [("cpu", 2), ("gpu", 1), ("memory_mb", 40000), ("storage_mb", 25000)]);
+    assert!(fm["resources"].get("training").is_none());
+    site.build().expect(0);
+    let catalogue: serde_json::Value = serde_json::from_str(&site.page("catalogue.json")).unwrap();
+    assert_eq!(catalogue["modules"][0]["resources"]["inference"]["memory_mb"], 40000);
+}
+
+#[test]
+fn ai4os_resource_keys_without_a_place_are_named() {
+    let site = TestSite::new();
+    import(&site, &[fixture("ai4os/ai4os-demo-app.ai4-metadata.yml")], &[])
+        .expect(0)
+        .stderr_has("`resources.inference.gpu_compute_capability` (100.0) has no place in the module format: dropped");
+    let fm = common::front_matter(&common::read(&site.path("modules/ai4os-demo-app.md")));
+    assert_eq!(fm["resources"]["inference"]["gpu_memory_mb"].as_integer(), Some(1000));
+
+    // Unknown keys and wrong amounts are named too; GPU memory without a GPU is dropped.
+    let yml = common::read(&common::fixture_path("import/ai4os/ai4os-demo-app.ai4-metadata.yml"))
+        .replace("    gpu: 1\n", "    gpu: 0\n    disk_GB: 3\n")
+        .replace("    cpu: 2\n", "    cpu: -2\n");
+    let file = site.path("demo.ai4-metadata.yml");
+    fs::write(&file, yml).unwrap();
+    import(&site, &[file.to_string_lossy().into_owned()], &["--force"])
+        .expect(0)
+        .stderr_has("unknown AI4OS resource key `resources.inference.disk_GB` ignored")
+        .stderr_has("`resources.inference.cpu` is not a whole number, 0 or more: dropped")
+        .stderr_has("resources.inference: GPU memory without a GPU: dropped");
+    let fm = common::front_matter(&common::read(&site.path("modules/ai4os-demo-app.md")));
+    let inference = fm["resources"]["inference"].as_table().unwrap();
+    assert_eq!(inference.keys().collect::<Vec<_>>(), ["gpu", "memory_mb", "storage_mb"]);
+    site.build().expect(0);
+}
+
+#[test]
+fn ai4os_values_outside_the_vocabulary_become_other_with_a_warning() {
+    let site = TestSite::new();
+    import(&site, &[fixture("ai4os/deep-species-detection.ai4-metadata.yml")], &[])
+        .expect(0)
+        .stderr_has("task `Data cleaning` is not in the ai4-metadata vocabulary: imported as `Other`")
+        .stderr_has("data type `Annotations` is not in the ai4-metadata vocabulary: imported as `Other`");
+    let fm = common::front_matter(&common::read(&site.path("modules/deep-species-detection.md")));
+    assert_eq!(strings(&fm["tasks"]), ["Computer Vision", "Classification", "Other"]);
+    assert_eq!(strings(&fm["data_types"]), ["Image", "Video", "Other"]);
+    site.build().expect(0);
+}
+
+#[test]
+fn ai4os_duplicate_key_keeps_the_last_value_with_a_warning() {
+    let site = TestSite::new();
+    import(&site, &[fixture("ai4os/seeds-classification.ai4-metadata.yml")], &[])
+        .expect(0)
+        .stderr_has("duplicate key `libraries` at lines 37 and 42: the last one is used, as PyYAML reads it");
+    let fm = common::front_matter(&common::read(&site.path("modules/seeds-classification.md")));
+    assert_eq!(strings(&fm["libraries"]), ["TensorFlow"], "the second `libraries` (TensorFlow alone) wins");
+    assert_eq!(strings(&fm["data_types"]), ["Image"], "what lies between the two is kept");
+    site.build().expect(0);
+}
+
+#[test]
+fn ai4os_misspelt_keys_are_named() {
+    let site = TestSite::new();
+    import(&site, &[fixture("ai4os/satsr.ai4-metadata.yml")], &[])
+        .expect(0)
+        .stderr_has("unknown AI4OS key `sata-type` ignored (did you mean `data-type`?)");
+    let fm = common::front_matter(&common::read(&site.path("modules/satsr.md")));
+    assert!(fm.get("data_types").is_none(), "a misspelt key is not read");
+    assert_eq!(strings(&fm["libraries"]), ["TensorFlow"]);
+}
+
+#[test]
+fn deep_keywords_name_libraries_only_when_unambiguous() {
+    let site = TestSite::new();
+    import(&site, &[fixture("made/deep-keywords.json"), fixture("deep-oc/DEEP-OC-mods.json")], &[]).expect(0);
+    let fm = common::front_matter(&common::read(&site.path("modules/keywords.md")));
+    // `tensorflow-gpu`, `library/theano`, `sklearn` and `torch` say too little.
+    assert_eq!(strings(&fm["libraries"]), ["Scikit-learn", "Keras", "PyTorch"]);
+    let fm = common::front_matter(&common::read(&site.path("modules/mods.md")));
+    assert_eq!(strings(&fm["libraries"]), ["Keras", "TensorFlow"]);
+    assert!(strings(&fm["tags"]).contains(&"tensorflow"), "DEEP keywords stay tags");
+    site.build().expect(0);
+
+    let site = TestSite::new();
+    import(&site, &[fixture("deep-oc/DEEP-OC-plant-classification-theano.json")], &[]).expect(0);
+    let text = common::read(&site.path("modules/plant-classification-theano.md"));
+    assert!(!common::front_matter(&text).contains_key("libraries"), "{text}");
+}
