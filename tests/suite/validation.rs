@@ -203,6 +203,106 @@ fn broken_relative_link_in_description() {
     );
 }
 
+/// The help of the one error of `check --format json` for a site holding only `file`.
+#[track_caller]
+fn help_of(file: &str) -> String {
+    let site = TestSite::new();
+    site.fixture(&format!("validation/{file}"));
+    let run = site.check("json");
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).expect("check --format json prints JSON");
+    let errors: Vec<&serde_json::Value> =
+        list.as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    errors[0]["help"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn unknown_task_suggests_the_listed_one() {
+    rejects("unknown-task.md", 8, 29, "unknown-value", "unknown task `Clasification` in `tasks`");
+    assert!(help_of("unknown-task.md").starts_with("did you mean `Classification`?"));
+}
+
+#[test]
+fn library_in_other_case_suggests_the_listed_spelling() {
+    rejects("library-in-other-case.md", 8, 14, "unknown-value", "unknown library `pytorch` in `libraries`");
+    assert!(help_of("library-in-other-case.md").starts_with("did you mean `PyTorch`?"));
+}
+
+#[test]
+fn vocabulary_values_are_listed_once() {
+    rejects("duplicate-data-type.md", 8, 33, "duplicate-value", "duplicate data type `Image` in `data_types`");
+    let site = TestSite::new();
+    site.fixture("validation/duplicate-data-type.md");
+    site.build().stderr_has("already listed at line 8");
+}
+
+#[test]
+fn negative_resource() {
+    rejects("resource-negative.md", 10, 7, "negative-resource", "`resources.inference.cpu` cannot be negative");
+    assert_eq!(help_of("resource-negative.md"), "write how much it needs, e.g. `cpu = 2`, or 0 for none");
+}
+
+#[test]
+fn float_resource() {
+    rejects("resource-float.md", 11, 13, "wrong-type", "`resources.inference.memory_mb` must be a whole number");
+    assert_eq!(help_of("resource-float.md"), "amounts are whole MB: write `memory_mb = 1501`");
+}
+
+#[test]
+fn string_resource() {
+    rejects("resource-string.md", 10, 7, "wrong-type", "expected an integer, 0 or more; found a string");
+    assert_eq!(help_of("resource-string.md"), "write the number without quotes: `gpu = 1`");
+}
+
+#[test]
+fn unknown_resource_key() {
+    // AI4OS spells it `memory_MB`; module files write keys in lowercase.
+    rejects(
+        "resource-unknown-key.md",
+        11,
+        1,
+        "unknown-key",
+        "unknown key `resources.inference.memory_MB` in [resources.inference]",
+    );
+    assert_eq!(help_of("resource-unknown-key.md"), "did you mean `memory_mb`?");
+}
+
+#[test]
+fn gpu_memory_without_a_gpu() {
+    rejects("gpu-memory-without-gpu.md", 12, 17, "gpu-memory-without-gpu", "gpu_memory_mb without a GPU");
+    let site = TestSite::new();
+    site.fixture("validation/gpu-memory-without-gpu.md");
+    site.build().stderr_has("`gpu = 0` at line 11");
+    assert!(help_of("gpu-memory-without-gpu.md").starts_with("add `gpu = 1`"));
+
+    // Without `gpu` at all, too.
+    let site = TestSite::new();
+    let text = common::read(&common::fixture_path("validation/gpu-memory-without-gpu.md")).replace("gpu = 0\n", "");
+    site.module("no-gpu.md", text);
+    assert_rejected(&site, "no-gpu.md", 11, 17, "gpu-memory-without-gpu", "this table has no `gpu`");
+}
+
+#[test]
+fn every_ai4os_field_builds_into_the_catalogue() {
+    let site = TestSite::new();
+    site.fixture("validation/ai4os-fields.md");
+    site.build().expect(0);
+    let catalogue: serde_json::Value = serde_json::from_str(&site.page("catalogue.json")).unwrap();
+    let m = &catalogue["modules"][0];
+    assert_eq!(m["slug"], "ai4os-fields");
+    assert_eq!(m["tasks"], serde_json::json!(["Computer Vision", "Classification"]));
+    assert_eq!(m["libraries"], serde_json::json!(["TensorFlow", "Keras"]));
+    assert_eq!(m["data_types"], serde_json::json!(["Image"]));
+    assert_eq!(
+        m["resources"]["inference"],
+        serde_json::json!({"cpu": 2, "gpu": 1, "memory_mb": 40000, "gpu_memory_mb": 16000, "storage_mb": 25000})
+    );
+    assert_eq!(
+        m["resources"]["training"],
+        serde_json::json!({"cpu": 8, "gpu": 1, "memory_mb": null, "gpu_memory_mb": null, "storage_mb": null})
+    );
+}
+
 // Files that cannot be fixtures in git: generated here.
 
 #[test]
