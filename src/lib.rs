@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod autolink;
 pub mod build;
 pub mod diagnostics;
 pub mod error;

@@ -1,16 +1,18 @@
-//! Markdown -> sanitised HTML, with highlighted code and heading anchors, and the plain
-//! text that the search index takes. Module descriptions are untrusted: whatever HTML
-//! they hold goes through ammonia, and only links we can vouch for survive.
+//! Markdown -> sanitised HTML, with highlighted code, heading anchors and GitHub's
+//! autolinks (`autolink.rs`), and the plain text that the search index takes. Module
+//! descriptions are untrusted: whatever HTML they hold goes through ammonia, and only links
+//! we can vouch for survive.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::autolink::Autolinks;
 use crate::sanitize::{base_sanitiser, filter, module_link_slug, THEME_IDS};
 use crate::slug;
 
@@ -100,13 +102,19 @@ impl Markdown {
             } else {
                 1
             };
-        let parser = Parser::new_ext(source, options).into_offset_iter();
+        // Bare URLs become links here, before every check: the sanitiser and the link rules
+        // see them as any other link.
+        let parser = Autolinks::new(Parser::new_ext(source, options).into_offset_iter());
 
         let mut events: Vec<Event> = Vec::new();
         let mut ids = HeadingIds::new();
         let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
         let mut code: Option<(String, String)> = None;
         let mut footnotes: HashMap<String, usize> = HashMap::new();
+
+        // Inside an autolink, and whether the next text continues the previous one (the
+        // URL and the punctuation around it are one word of the plain text, not three).
+        let (mut in_autolink, mut glue) = (false, false);
 
         let mut nesting = Nesting::default();
         // Indexes into `events` between top-level blocks: where the HTML may be cut.
@@ -132,15 +140,24 @@ impl Markdown {
                 continue;
             }
             match &event {
+                // `<a@b.org>`: the page links `mailto:a@b.org`.
+                Event::Start(Tag::Link { link_type: LinkType::Email, dest_url, .. }) => {
+                    self.check_link(&format!("mailto:{dest_url}"), range.clone(), trust, &mut out);
+                }
                 Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                     self.check_link(dest_url, range.clone(), trust, &mut out);
                 }
+                Event::Text(t) | Event::Code(t) if glue => out.plain.push_str(t),
                 Event::Text(t) | Event::Code(t) => push_plain(&mut out.plain, t),
                 Event::Html(t) | Event::InlineHtml(t) => {
                     crate::sanitize::raw_html_warnings(t, range.start, trust, &mut out.removed_links)
                 }
                 _ => {}
             }
+            let autolink =
+                matches!(event, Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }));
+            glue = autolink || (in_autolink && matches!(event, Event::End(TagEnd::Link)));
+            in_autolink = autolink || (in_autolink && !matches!(event, Event::End(TagEnd::Link)));
             // Footnotes get ids of our own, `fn-<number>`: a label could take an id of the theme,
             // and the sanitiser keeps no other ids.
             let event = match event {
@@ -633,6 +650,36 @@ mod tests {
         assert!(r.html.contains("rel=\"noopener nofollow\""), "{}", r.html);
         assert!(r.html.contains("alt=\"pic\""));
         assert!(r.html.contains("width=\"10\"") && r.html.contains("alt=\"\""), "{}", r.html);
+    }
+
+    #[test]
+    fn bare_urls_are_links_like_any_other() {
+        let r = md().render(
+            "See https://e.org/a, www.e.org/b and team@e.org (or <help@e.org>).\n\n`https://e.org/code`",
+            Trust::Contributor,
+            2,
+        );
+        for (href, text) in [
+            ("https://e.org/a", "https://e.org/a"),
+            ("https://www.e.org/b", "www.e.org/b"),
+            ("mailto:team@e.org", "team@e.org"),
+            ("mailto:help@e.org", "help@e.org"),
+        ] {
+            assert!(r.html.contains(&format!("<a href=\"{href}\" rel=\"noopener nofollow\">{text}</a>")), "{}", r.html);
+        }
+        assert!(r.html.contains("<code>https://e.org/code</code>"), "{}", r.html);
+        // `<help@e.org>` is a link to `mailto:`, not a relative link that leads nowhere
+        assert_eq!((r.bad_links.len(), r.removed_links.len()), (0, 0), "{:?} {:?}", r.bad_links, r.removed_links);
+        // the plain text reads as the text: no space between a URL and its punctuation
+        assert_eq!(r.plain, "See https://e.org/a, www.e.org/b and team@e.org (or help@e.org). https://e.org/code");
+        // hostile schemes are not linked, whatever their spelling
+        let r = md().render(
+            "javascript://e.org/%0aalert(1) JaVaScRiPt://e.org/%0aalert(1) jav&#x61;script://e.org/%0aalert(1) \
+             vbscript://e.org/%0amsgbox(1) data://text/html,x javascript:alert(1)",
+            Trust::Contributor,
+            2,
+        );
+        assert!(!r.html.contains("<a"), "{}", r.html);
     }
 
     #[test]
