@@ -71,6 +71,13 @@ pub(crate) const THEME_IDS: &[&str] = &[
     "all-title",
     "modules-title",
     "categories-list-title",
+    "badge",
+    "badge-title",
+    "badge-markdown",
+    "badge-markdown-title",
+    "related",
+    "related-title",
+    "resources-title",
 ];
 
 /// The schemes a URL may have on a page.
