@@ -222,7 +222,7 @@ fn unquoted(s: &str, key: &str) -> Option<u64> {
         _ => return None,
     };
     let mb = (number * factor).ceil();
-    (mb.is_finite() && mb >= 0.0 && mb < 1e15).then_some(mb as u64)
+    (0.0..1e15).contains(&mb).then_some(mb as u64)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
