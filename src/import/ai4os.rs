@@ -1,4 +1,5 @@
-//! AI4OS `ai4-metadata.yml` (schemas v1.0.0 and v2.x) -> `Draft`.
+//! AI4OS `ai4-metadata.yml` (schemas v1.0.0 and v2.x) -> `Draft`. A file in v1.0.0's
+//! own layout (DEEP's: `date_creation`, `keywords`, `sources`) is read as DEEP metadata.
 //!
 //! | AI4OS | module |
 //! |---|---|
@@ -54,6 +55,13 @@ pub fn read(text: &str) -> Result<Draft, String> {
     let v: Value = serde_norway::from_str(&text).map_err(|e| format!("invalid YAML: {e}"))?;
     let map = v.as_mapping().ok_or("not an AI4OS metadata mapping")?;
     let get = |key: &str| map.get(Value::String(key.into()));
+    // Schema v1.0.0 kept DEEP's layout; files marked 1.0.0 with `dates` use v2's.
+    if get("dates").is_none() && get("date_creation").is_some() {
+        let json = serde_json::to_value(&v).map_err(|e| format!("cannot read the v1 layout: {e}"))?;
+        let mut d = super::deep::from_value(&json)?;
+        d.warnings.splice(0..0, duplicates.iter().map(yaml::DuplicateKey::warning));
+        return Ok(d);
+    }
     let s = |v: Option<&Value>| v.and_then(value_str);
     let mut d = Draft::default();
     d.warnings.extend(duplicates.iter().map(yaml::DuplicateKey::warning));

@@ -26,6 +26,12 @@ const LIBRARY_KEYWORDS: &[(&str, &str)] =
 
 pub fn read(text: &str) -> Result<Draft, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    from_value(&v)
+}
+
+/// The DEEP layout, also that of AI4OS's schema v1.0.0 (`date_creation`, `keywords`,
+/// `sources`), whichever file it was read from.
+pub fn from_value(v: &Value) -> Result<Draft, String> {
     let obj = v.as_object().ok_or("not a DEEP metadata object (expected `{ ... }`)")?;
     let mut d = Draft::default();
     let str_of = |key: &str| obj.get(key).and_then(Value::as_str);

@@ -318,3 +318,15 @@ fn deep_keywords_name_libraries_only_when_unambiguous() {
     let text = common::read(&site.path("modules/plant-classification-theano.md"));
     assert!(!common::front_matter(&text).contains_key("libraries"), "{text}");
 }
+
+#[test]
+fn ai4os_v1_layout_is_read_as_deep_metadata() {
+    let site = TestSite::new();
+    import(&site, &[fixture("made/v1-layout.ai4-metadata.yml")], &[]).expect(0);
+    let fm = common::front_matter(&common::read(&site.path("modules/v1-module.md")));
+    assert_eq!(fm["created"].to_string(), "2023-05-02");
+    assert_eq!(fm["train"].as_bool(), Some(true));
+    assert_eq!(strings(&fm["libraries"]), ["TensorFlow"]);
+    assert_eq!(fm["links"]["source"].as_str(), Some("https://github.com/example/v1-module"));
+    site.build().expect(0);
+}
