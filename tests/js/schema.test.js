@@ -39,6 +39,13 @@ test('catalogue.json validates against schemas/catalogue.schema.json', () => {
   broken.modules[0].kind = 'spaceship';
   delete broken.modules[1].title;
   assert.equal(validate(broken), false, 'a broken catalogue is rejected');
+  const withAi4os = catalogue.modules.find((m) => m.slug === 'sentinel-data-fusion');
+  assert.ok(withAi4os && withAi4os.resources.inference && withAi4os.tasks.length > 0, 'the AI4OS fields are in catalogue.json');
+  for (const [key, value] of [['libraries', ['pytorch']], ['tasks', ['Classification', 'Classification']], ['resources', { inference: { cpu: -1 } }], ['resources', { inference: { gpu_memory_mb: 1000 } }]]) {
+    const one = structuredClone(catalogue);
+    one.modules[0][key] = value;
+    assert.equal(validate(one), false, `${key} = ${JSON.stringify(value)} is rejected`);
+  }
 });
 
 test('every module file of the catalogue validates against schemas/module.schema.json', () => {
@@ -51,7 +58,15 @@ test('every module file of the catalogue validates against schemas/module.schema
     assert.ok(validate(fm), `${f}: ${JSON.stringify(validate.errors)}`);
   }
   const sample = frontMatter(path.join(dir, files[0]));
-  for (const [key, value] of [['titel', 'x'], ['category', 'Not A Slug'], ['created', 'yesterday'], ['links', { source: 'javascript:alert(1)' }]]) {
+  const full = { ...sample, tasks: ['Computer Vision'], libraries: ['PyTorch'], data_types: ['Image'], resources: { inference: { cpu: 2, gpu: 1, gpu_memory_mb: 1000 }, training: { gpu: 0 } } };
+  assert.ok(validate(full), `every AI4OS field: ${JSON.stringify(validate.errors)}`);
+  const broken = [
+    ['titel', 'x'], ['category', 'Not A Slug'], ['created', 'yesterday'], ['links', { source: 'javascript:alert(1)' }],
+    ['tasks', ['Segmentation']], ['libraries', ['pytorch']], ['data_types', ['Image', 'Image']],
+    ['resources', { inference: { cpu: 1.5 } }], ['resources', { inference: { memory_MB: 8000 } }],
+    ['resources', { inference: { gpu: 0, gpu_memory_mb: 1000 } }], ['resources', { gpus: {} }],
+  ];
+  for (const [key, value] of broken) {
     const broken = { ...sample, [key]: value };
     assert.equal(validate(broken), false, `${key} = ${JSON.stringify(value)} is rejected`);
   }
