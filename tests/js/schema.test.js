@@ -67,7 +67,7 @@ test('every module file of the catalogue validates against schemas/module.schema
     ['resources', { inference: { gpu: 0, gpu_memory_mb: 1000 } }], ['resources', { gpus: {} }],
   ];
   for (const [key, value] of broken) {
-    const broken = { ...sample, [key]: value };
-    assert.equal(validate(broken), false, `${key} = ${JSON.stringify(value)} is rejected`);
+    const one = { ...sample, [key]: value };
+    assert.equal(validate(one), false, `${key} = ${JSON.stringify(value)} is rejected`);
   }
 });
