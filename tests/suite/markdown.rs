@@ -1,5 +1,6 @@
-//! Module descriptions: CommonMark with tables, footnotes and strikethrough, and code
-//! highlighted with `hl-` classes, even when the code is large and tricky.
+//! Module descriptions: CommonMark with tables, footnotes and strikethrough, code
+//! highlighted with `hl-` classes, even when the code is large and tricky, and bare URLs
+//! linked as GitHub links them.
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ fn site() -> &'static (TestSite, Run) {
     SITE.get_or_init(|| {
         let site = TestSite::scratch("markdown");
         site.fixture("markdown/tricky-js.md");
+        site.fixture("markdown/autolinks.md");
         let tricky = common::read(&common::fixture_path("markdown/tricky-js.md"));
         let code = tricky.split("```js\n").nth(1).unwrap().split("```").next().unwrap();
         let body = format!("Minified:\n\n```javascript\n{code}{}\n{code}```\n", minified_line());
@@ -99,5 +101,147 @@ fn footnotes_render_and_link_to_their_text() {
     assert!(footnote_refs >= 2, "two footnote references: {refs:?}");
     for r in refs {
         assert!(ids.contains(&&r[1..]), "in-page link {r} has no target");
+    }
+}
+
+/// The description of a built module page.
+fn description(html: &str) -> &str {
+    let start = html.find("id=\"description-title\"").expect("a description");
+    let end = html[start..].find("id=\"use\"").map_or(html.len(), |i| start + i);
+    &html[start..end]
+}
+
+/// `(href, text)` of every link in `html` whose text is text.
+fn links(html: &str) -> Vec<(String, String)> {
+    html.split("<a ")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = &rest[..rest.find('>')?];
+            let href = tag.split("href=\"").nth(1)?.split('"').next()?;
+            let text = &rest[tag.len() + 1..rest.find("</a>")?];
+            Some((common::decode_entities(href), common::decode_entities(text)))
+        })
+        .collect()
+}
+
+/// A link as the sanitiser writes an external one.
+fn linked(href: &str, text: &str) -> String {
+    format!("<a href=\"{href}\" rel=\"noopener nofollow\">{text}</a>")
+}
+
+#[test]
+fn bare_urls_become_links() {
+    let html = page("autolinks");
+    let found = links(description(&html));
+    for (href, text) in [
+        ("https://example.org/docs", "https://example.org/docs"),
+        ("https://www.example.org/mirror", "www.example.org/mirror"),
+        ("mailto:team@example.org", "team@example.org"),
+        ("mailto:help@example.org", "mailto:help@example.org"),
+        ("http://127.0.0.1:5000/docs", "http://127.0.0.1:5000/docs"),
+        ("https://example.org/item", "https://example.org/item"),
+        ("https://example.org/bold", "https://example.org/bold"),
+        ("https://www.example.org/emphasis", "www.example.org/emphasis"),
+        ("https://example.org/cell", "https://example.org/cell"),
+        ("https://example.org/footnote", "https://example.org/footnote"),
+    ] {
+        assert!(found.contains(&(href.into(), text.into())), "no link {text} -> {href} in {found:?}");
+    }
+}
+
+#[test]
+fn punctuation_after_a_url_stays_text() {
+    let html = page("autolinks");
+    let description = description(&html);
+    for (url, after) in [
+        ("https://example.org/period", "."),
+        ("https://example.org/comma", ", then"),
+        ("https://example.org/parens", ")."),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "."),
+        ("https://example.org/question", "? And"),
+        ("https://example.org/colon", ":"),
+        ("https://example.org/search?q=a&amp;page=2", "."),
+    ] {
+        let expected = format!("{}{after}", linked(url, url));
+        assert!(description.contains(&expected), "{expected} in {description}");
+    }
+}
+
+#[test]
+fn code_existing_links_and_raw_html_are_left_alone() {
+    let html = page("autolinks");
+    let description = description(&html);
+    let hrefs: Vec<String> = links(description).into_iter().map(|(href, _)| href).collect();
+    for left in [
+        "code-span",
+        "fenced",
+        "indented",
+        "link-text",
+        "raw-text",
+        "raw-code",
+        "html-block",
+        "no-scheme",
+        "ftp",
+        "glued",
+    ] {
+        assert!(!hrefs.iter().any(|h| h.ends_with(&format!("/{left}"))), "{left} is linked: {hrefs:?}");
+        assert!(description.contains(&format!("example.org/{left}")), "{left} is still shown");
+    }
+    assert!(description.contains("<code>https://example.org/code-span</code>"), "{description}");
+    assert!(description.contains("<code>www.example.org/code-span</code>"), "{description}");
+    // existing links and autolinks keep their one link
+    assert!(description.contains(&linked("https://example.org/link-target", "https://example.org/link-text")));
+    assert_eq!(description.matches(&linked("https://example.org/angle", "https://example.org/angle")).count(), 1);
+    assert!(description.contains(&linked("https://example.org/raw-target", "https://example.org/raw-text")));
+    assert_eq!(hrefs.iter().filter(|h| h.contains("angle")).count(), 1, "{hrefs:?}");
+}
+
+#[test]
+fn hostile_schemes_are_never_linked() {
+    let html = page("autolinks");
+    let description = description(&html);
+    for (href, _) in links(description) {
+        assert!(
+            ["https://", "http://", "mailto:", "#fn-"].iter().any(|s| href.starts_with(s)),
+            "a link to {href:?} in {description}"
+        );
+    }
+    for tag in common::start_tags(description) {
+        for (name, value) in &tag.attrs {
+            assert!(!name.starts_with("on"), "<{} {name}={value:?}>", tag.name);
+            let v: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+            let v = v.to_ascii_lowercase();
+            assert!(!v.contains("javascript") && !v.contains("vbscript") && !v.starts_with("data:"), "{value:?}");
+        }
+    }
+    // shown as the text they are
+    for text in [
+        "javascript://example.org/%0aalert(1)",
+        "JaVaScRiPt://example.org/%0Aalert(2)",
+        "javascript://example.org/%0aalert(3)",
+        "vbscript://example.org/%0amsgbox(6)",
+        "data://text/html;base64,",
+        "javascript:alert(8)",
+    ] {
+        assert!(description.contains(text), "{text} in {description}");
+    }
+    // a quote ends the URL: the rest is text, never an attribute
+    let quoted = format!("{}\"onmouseover=\"alert(9)", linked("https://example.org/", "https://example.org/"));
+    assert!(description.contains(&quoted), "{description}");
+}
+
+/// Issue 13: the real descriptions' bare URLs are links, as on GitHub.
+#[test]
+fn the_real_yolov8_api_page_links_its_references() {
+    let build = common::real_build();
+    build.run.expect(0);
+    let html = common::read(&build.public.join("modules/yolov8-api/index.html"));
+    let description = description(&html);
+    for url in [
+        "https://github.com/ultralytics/ultralytics",
+        "https://docs.ultralytics.com/",
+        "https://arxiv.org/abs/1506.02640",
+    ] {
+        assert!(description.contains(&linked(url, url)), "{url} is not linked in {description}");
     }
 }

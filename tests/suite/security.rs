@@ -117,6 +117,37 @@ fn description_links_keep_their_text_but_lose_the_target() {
     assert!(page.contains("<a href=\"https://example.org/\" rel=\"noopener nofollow\">styled</a>"));
 }
 
+/// Issue 13: bare URLs become links as on GitHub, but never with a hostile scheme, however
+/// it is spelt; a quote ends a URL, so nothing of it becomes an attribute.
+#[test]
+fn bare_urls_with_hostile_schemes_stay_text() {
+    let (site, run) = hostile();
+    run.expect(0);
+    let page = site.page("modules/hostile/index.html");
+    let start = page.find("Bare URLs with hostile schemes").expect("the paragraph");
+    let paragraph = &page[start..start + page[start..].find("</p>").unwrap()];
+    for text in [
+        "javascript://example.org/%0aalert(11)",
+        "JAVASCRIPT://example.org/%0Aalert(12)",
+        "javascript://example.org/%0aalert(13)",
+        "javascript://example.org/%0aalert(14)",
+        "java\u{200b}script://example.org/%0aalert(15)",
+        "vbscript://example.org/%0amsgbox(16)",
+        "data://text/html;base64,",
+        "javascript:alert(18)",
+        "https://example.org/%0aalert(19)",
+    ] {
+        assert!(paragraph.contains(text), "{text:?} is not shown as text: {paragraph}");
+    }
+    // the links of the paragraph: an https URL once its entity is decoded (harmless), and
+    // `www.` made https, ended by the quote
+    let tags = common::start_tags(paragraph);
+    let links: Vec<Option<&str>> = tags.iter().filter(|t| t.name == "a").map(|t| t.attr("href")).collect();
+    assert_eq!(links, [Some("https://example.org/%0aalert(19)"), Some("https://www.example.org/")], "{paragraph}");
+    assert!(paragraph.contains("</a>\"onmouseover=\"alert(20)"), "{paragraph}");
+    assert_inert("modules/hostile/index.html", paragraph);
+}
+
 #[test]
 fn template_syntax_is_shown_literally() {
     let (site, run) = hostile();
