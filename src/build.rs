@@ -185,6 +185,9 @@ pub(crate) struct Built {
     pub assets: BTreeMap<String, String>,
     pub index: search::SearchIndex,
     pub layout: search::ShardLayout,
+    /// Per module, its related modules (`related.rs`): `serve` re-renders the pages whose
+    /// list an edit changes.
+    pub related: Vec<Vec<usize>>,
     pub output: PathBuf,
 }
 
@@ -211,7 +214,8 @@ pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)>
     // Every file goes to the staging directory as soon as it is rendered; on any error
     // the staging directory is dropped and the output stays as it was.
     let staging = write::Staging::new(&output)?;
-    let (index, layout) = render_site(&site, &tera, &content, &assets.map, &staging, &t)?;
+    let related = t.time("related", || crate::related::of_site(&site, &content));
+    let (index, layout) = render_site(&site, &tera, &content, &assets.map, &related, &staging, &t)?;
     for f in assets.files {
         staging.put(f)?;
     }
@@ -225,7 +229,7 @@ pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)>
         warnings: diagnostics,
         millis: start.elapsed().as_millis(),
     };
-    Ok((report, Built { site, content, tera, assets: assets.map, index, layout, output }))
+    Ok((report, Built { site, content, tera, assets: assets.map, index, layout, related, output }))
 }
 
 /// Every output file but the theme's static assets, written to `staging`. Pages and the
@@ -235,10 +239,11 @@ fn render_site(
     tera: &tera::Tera,
     content: &RenderedContent,
     assets: &BTreeMap<String, String>,
+    related: &[Vec<usize>],
     staging: &write::Staging,
     t: &Timings,
 ) -> Result<(search::SearchIndex, search::ShardLayout)> {
-    let renderer = Renderer::new(site, tera, content, assets);
+    let renderer = Renderer::new(site, tera, content, assets, related);
     let emit = |f: OutputFile| staging.put(f);
     let (pages, (index, rest)) = rayon::join(
         || t.time("pages", || renderer.all_pages(&emit)),

@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod autolink;
+pub mod badge;
 pub mod build;
 pub mod diagnostics;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod load;
 pub mod markdown;
 pub mod module;
 pub mod outputs;
+pub mod related;
 pub mod render;
 pub mod resources;
 pub mod sanitize;

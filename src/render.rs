@@ -238,6 +238,78 @@ struct ModuleCtx<'a> {
     bibtex: String,
     /// schema.org `SoftwareSourceCode` as JSON, safe inside `<script type="application/ld+json">`.
     jsonld: String,
+    tasks: Vec<FacetLink<'a>>,
+    libraries: Vec<FacetLink<'a>>,
+    data_types: Vec<FacetLink<'a>>,
+    resources: Vec<ResourceLine>,
+    /// Up to `Related::MAX` modules sharing the most with this one, as cards.
+    related: Vec<Card<'a>>,
+    /// The Markdown of the README badge (absolute URLs) linking to this page.
+    badge_markdown: String,
+}
+
+/// A value of an AI4OS vocabulary on a module page, linking to the search page filtered by it.
+#[derive(Serialize)]
+struct FacetLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+/// "Inference: 2 CPUs, 1 GPU, 40 GB memory, 25 GB disk"; `text` is None when not stated.
+#[derive(Serialize)]
+struct ResourceLine {
+    phase: &'static str,
+    text: Option<String>,
+}
+
+fn facet_links<'a>(key: &str, values: &'a [String]) -> Vec<FacetLink<'a>> {
+    values
+        .iter()
+        .map(|v| FacetLink {
+            name: v,
+            url: format!(
+                "search/index.html?{}",
+                url::form_urlencoded::Serializer::new(String::new()).append_pair(key, v).finish()
+            ),
+        })
+        .collect()
+}
+
+/// What a phase needs, as a visitor reads it: "2 CPUs, 1 GPU (16 GB GPU memory), 40 GB
+/// memory, 25 GB disk".
+pub fn requirements_text(r: &crate::resources::Requirements) -> Option<String> {
+    let count = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if let Some(n) = r.cpu {
+        parts.push(count(n, "CPU", "CPUs"));
+    }
+    match (r.gpu, r.gpu_memory_mb) {
+        (Some(0), _) => parts.push("no GPU".to_string()),
+        (Some(n), Some(mb)) => parts.push(format!("{} ({} GPU memory)", count(n, "GPU", "GPUs"), megabytes(mb))),
+        (Some(n), None) => parts.push(count(n, "GPU", "GPUs")),
+        (None, _) => {}
+    }
+    if let Some(mb) = r.memory_mb {
+        parts.push(format!("{} memory", megabytes(mb)));
+    }
+    if let Some(mb) = r.storage_mb {
+        parts.push(format!("{} disk", megabytes(mb)));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Megabytes as the AI4OS metadata means them (decimal): 40000 -> "40 GB", 1500 ->
+/// "1.5 GB", 512 -> "512 MB".
+fn megabytes(mb: u64) -> String {
+    if mb < 1000 {
+        return format!("{mb} MB");
+    }
+    let tenths = (mb + 50) / 100;
+    if tenths % 10 == 0 {
+        format!("{} GB", tenths / 10)
+    } else {
+        format!("{}.{} GB", tenths / 10, tenths % 10)
+    }
 }
 
 /// Builds contexts and renders pages for one site.
@@ -248,6 +320,8 @@ pub struct Renderer<'a> {
     nav_categories: Vec<NavCategory<'a>>,
     counts: BTreeMap<&'a str, usize>,
     assets: &'a BTreeMap<String, String>,
+    /// Per module (site order), its related modules (`related.rs`).
+    related: &'a [Vec<usize>],
 }
 
 /// The fingerprinted file of a category icon; the theme's `icons/default.svg` when the
@@ -273,6 +347,12 @@ fn list_url(base: &str, n: usize) -> String {
 
 pub fn module_url(slug: &str) -> String {
     format!("modules/{slug}/index.html")
+}
+pub fn badge_url(slug: &str) -> String {
+    format!("modules/{slug}/badge.svg")
+}
+pub fn module_json_url(slug: &str) -> String {
+    format!("modules/{slug}/index.json")
 }
 pub fn category_url(slug: &str) -> String {
     format!("categories/{slug}/index.html")
@@ -305,6 +385,7 @@ impl<'a> Renderer<'a> {
         tera: &'a Tera,
         content: &'a RenderedContent,
         assets: &'a BTreeMap<String, String>,
+        related: &'a [Vec<usize>],
     ) -> Self {
         let mut counts = BTreeMap::new();
         for m in &site.modules {
@@ -323,7 +404,7 @@ impl<'a> Renderer<'a> {
                 icon_url: icon_url(assets, c.icon.as_deref()),
             })
             .collect();
-        Renderer { site, tera, content, nav_categories, counts, assets }
+        Renderer { site, tera, content, nav_categories, counts, assets, related }
     }
 
     fn common(&self, path: &str, title: &str, description: &str) -> Context {
@@ -514,7 +595,7 @@ impl<'a> Renderer<'a> {
         let size = site.settings.page_size.max(1);
         let Some(at) = site.modules.iter().position(|m| m.slug == slug) else { return Ok(()) };
         let m = &site.modules[at];
-        emit(self.module_page(m)?)?;
+        self.module_files(m, emit)?;
         let page_of = |list: &[&Module]| list.iter().position(|x| x.slug == slug).map_or(1, |i| i / size + 1);
         self.home_pages(Some(&[1, at / size + 1]), emit)?;
         if let Some(c) = site.category(&m.category) {
@@ -534,7 +615,7 @@ impl<'a> Renderer<'a> {
         self.home_pages(None, emit)?;
 
         // Modules
-        site.modules.par_iter().try_for_each(|m| emit(self.module_page(m)?))?;
+        site.modules.par_iter().try_for_each(|m| self.module_files(m, emit))?;
 
         // Categories
         let path = "categories/index.html".to_string();
@@ -591,6 +672,28 @@ impl<'a> Renderer<'a> {
         emit(self.render("404.html", &ctx, path)?)
     }
 
+    fn related_cards(&self, m: &'a Module) -> Vec<Card<'a>> {
+        let site = self.site;
+        let at = site.modules.binary_search_by(|x| x.slug.as_str().cmp(&m.slug)).ok();
+        let related = at.and_then(|i| self.related.get(i)).map_or(&[][..], Vec::as_slice);
+        related.iter().filter_map(|&i| site.modules.get(i)).map(|r| self.card(r)).collect()
+    }
+
+    /// Everything under `modules/<slug>/`: the page, its README badge and its JSON.
+    pub fn module_files(&self, m: &'a Module, emit: &Emit<'_>) -> Result<()> {
+        emit(self.module_page(m)?)?;
+        let category = self.site.category(&m.category).map_or(m.category.as_str(), |c| c.title.as_str());
+        let title = format!("{}: {}", self.site.settings.title, m.title);
+        emit(OutputFile {
+            path: badge_url(&m.slug),
+            bytes: crate::badge::svg(&self.site.settings.title, category, &title).into_bytes(),
+        })?;
+        emit(OutputFile {
+            path: module_json_url(&m.slug),
+            bytes: crate::outputs::catalogue_module_json(self.site, m).into_bytes(),
+        })
+    }
+
     fn module_page(&self, m: &'a Module) -> Result<OutputFile> {
         let path = module_url(&m.slug);
         let mut ctx = self.common(&path, &m.title, &m.summary);
@@ -630,6 +733,26 @@ impl<'a> Renderer<'a> {
             edit_url: self.site.settings.repository.as_ref().map(|r| format!("{r}/blob/HEAD/{}", m.path)),
             bibtex: bibtex(m, &self.site.settings),
             jsonld: jsonld(m, self.site),
+            tasks: facet_links("task", &m.tasks),
+            libraries: facet_links("library", &m.libraries),
+            data_types: facet_links("data", &m.data_types),
+            resources: {
+                let line = |phase, r: Option<&crate::resources::Requirements>| ResourceLine {
+                    phase,
+                    text: r.and_then(requirements_text),
+                };
+                let mut lines = vec![line("Inference", m.resources.inference.as_ref())];
+                if m.train || m.resources.training.is_some() {
+                    lines.push(line("Training", m.resources.training.as_ref()));
+                }
+                lines
+            },
+            related: self.related_cards(m),
+            badge_markdown: crate::badge::markdown(
+                &absolute_url(&self.site.settings.base_url, &badge_url(&m.slug)),
+                &absolute_url(&self.site.settings.base_url, &module_url(&m.slug)),
+                &format!("{}: {}", self.site.settings.title, m.title),
+            ),
         };
         ctx.insert("og_type", "article");
         ctx.insert("module", &module);
@@ -711,6 +834,33 @@ pub fn jsonld(m: &Module, site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resources_read_as_a_visitor_reads_them() {
+        use crate::resources::Requirements;
+        let r = Requirements {
+            cpu: Some(2),
+            gpu: Some(1),
+            memory_mb: Some(40000),
+            gpu_memory_mb: None,
+            storage_mb: Some(25000),
+        };
+        assert_eq!(requirements_text(&r).as_deref(), Some("2 CPUs, 1 GPU, 40 GB memory, 25 GB disk"));
+        let r = Requirements {
+            cpu: Some(1),
+            gpu: Some(2),
+            memory_mb: Some(1500),
+            gpu_memory_mb: Some(16000),
+            storage_mb: Some(512),
+        };
+        assert_eq!(
+            requirements_text(&r).as_deref(),
+            Some("1 CPU, 2 GPUs (16 GB GPU memory), 1.5 GB memory, 512 MB disk")
+        );
+        let r = Requirements { cpu: None, gpu: Some(0), memory_mb: None, gpu_memory_mb: None, storage_mb: None };
+        assert_eq!(requirements_text(&r).as_deref(), Some("no GPU"));
+        assert_eq!(requirements_text(&Requirements::default()), None);
+    }
 
     #[test]
     fn roots_and_urls() {

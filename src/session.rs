@@ -180,12 +180,29 @@ impl Session {
         lap.mark("search index update");
         let output = built.output.clone();
         let emit = |f: OutputFile| put(&output, f);
-        let Built { site, tera, content, assets, index, layout, .. } = built;
+        // Related modules of every module again: an edit changes the lists of others too.
+        // Their pages are drawn again where the list changed, or where it shows an edited
+        // module (whose title or summary may have changed).
+        let related = crate::related::of_site(&built.site, &built.content);
+        let edited_at: Vec<usize> = edited
+            .iter()
+            .filter_map(|slug| built.site.modules.binary_search_by(|m| m.slug.as_str().cmp(slug)).ok())
+            .collect();
+        let touched: Vec<usize> = (0..related.len())
+            .filter(|i| !edited_at.contains(i))
+            .filter(|&i| built.related.get(i) != related.get(i) || related[i].iter().any(|r| edited_at.contains(r)))
+            .collect();
+        built.related = related;
+        lap.mark("related modules");
+        let Built { site, tera, content, assets, index, layout, related, .. } = built;
         let site = &*site;
-        let renderer = Renderer::new(site, tera, content, assets);
+        let renderer = Renderer::new(site, tera, content, assets, related);
         // Pages, the site-wide files and the search files side by side.
         let (pages, (globals, search)) = rayon::join(
-            || edited.iter().try_for_each(|slug| renderer.pages_of(slug, &emit)),
+            || -> Result<()> {
+                edited.iter().try_for_each(|slug| renderer.pages_of(slug, &emit))?;
+                touched.par_iter().try_for_each(|&i| renderer.module_files(&site.modules[i], &emit))
+            },
             || {
                 rayon::join(
                     || {

@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod import;
 mod kill;
 mod markdown;
+mod module_page;
 mod output;
 mod search;
 mod security;
