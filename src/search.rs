@@ -33,6 +33,7 @@ use crate::markdown::Rendered;
 use crate::module::Module;
 use crate::render::OutputFile;
 use crate::site::Site;
+use crate::vocabulary;
 
 /// Index fields, in the order documents are added.
 pub const FIELDS: [&str; 5] = ["title", "tags", "summary", "category", "body"];
@@ -541,7 +542,15 @@ impl SearchIndex {
             "lengths": lengths,
             "category": modules.iter().map(|m| category_index.get(m.category.as_str()).copied().unwrap_or(0)).collect::<Vec<_>>(),
             "license": modules.iter().map(|m| m.license.as_deref().map_or(-1, |l| license_index[l])).collect::<Vec<_>>(),
-            "use": modules.iter().map(|m| u8::from(m.predict) | (u8::from(m.train) << 1)).collect::<Vec<_>>(),
+            "use": modules.iter().map(|m| use_bits(m)).collect::<Vec<_>>(),
+            "vocab": {
+                "task": vocabulary::TASKS.values,
+                "library": vocabulary::LIBRARIES.values,
+                "dataType": vocabulary::DATA_TYPES.values,
+            },
+            "task": modules.iter().map(|m| mask(&vocabulary::TASKS, &m.tasks)).collect::<Vec<_>>(),
+            "library": modules.iter().map(|m| mask(&vocabulary::LIBRARIES, &m.libraries)).collect::<Vec<_>>(),
+            "dataType": modules.iter().map(|m| mask(&vocabulary::DATA_TYPES, &m.data_types)).collect::<Vec<_>>(),
             "docTags": modules.iter().map(|m| m.tags.iter().map(|t| tag_index[t.name.as_str()]).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "text": text::CAP,
         });
@@ -557,6 +566,18 @@ impl SearchIndex {
         }
         meta.to_string().into_bytes()
     }
+}
+
+/// meta.json's `use`: bit 1 predict, bit 2 train, bit 4 runs without a GPU (its inference
+/// resources are stated and need none).
+fn use_bits(m: &Module) -> u8 {
+    u8::from(m.predict) | (u8::from(m.train) << 1) | (u8::from(m.resources.runs_without_gpu() == Some(true)) << 2)
+}
+
+/// A module's values of a vocabulary as a bit mask over the vocabulary's order (each
+/// vocabulary has at most 16 values): a few bytes a document in meta.json.
+fn mask(vocabulary: &vocabulary::Vocabulary, values: &[String]) -> u32 {
+    values.iter().filter_map(|v| vocabulary.values.iter().position(|x| x == v)).fold(0, |mask, i| mask | (1 << i))
 }
 
 /// Where the term shards start and what the fuzzy and suffix shards hold, kept between a

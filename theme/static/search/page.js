@@ -14,7 +14,8 @@ import { marked, excerpt, appendMarked } from './excerpt.js';
    The page reads search-index/ (docs/search-index.md), never the monolithic index:
    - meta.json when the search box first gets focus (at once when the URL carries a
      query, filters or a sort): the fields, the shards' first terms, and per document
-     its field lengths and facet columns (category, tags, licence, use);
+     its field lengths and facet columns (category, tags, licence, use, and the AI4OS
+     task, library and data type masks);
    - per query, only the term shards its terms need (cached): one per exact term, the
      run of shards that can hold the terms starting with the last term when it is
      matched as a prefix;
@@ -41,7 +42,9 @@ var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (Aâ€
 var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a frame later */
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
-var FACET_KEYS = ['category', 'tag', 'license', 'use'];
+var FACET_KEYS = ['category', 'tag', 'license', 'use', 'task', 'library', 'data', 'gpu'];
+/* meta.json's `use` bits past predict (1) and train (2): what inference needs */
+var NO_GPU = 4;
 
 /* Facet groups over meta.json's per-document columns: URL parameter, legend, the
    values (strings, as in the URL), each document's values (`byDoc[doc]`: indexes into
@@ -86,6 +89,41 @@ function facetGroups(meta) {
       values: ['predict', 'train'],
       byDoc: column(function (doc) { return uses[meta.use[doc] & 3]; }),
       label: function (i) { return i === 0 ? 'Predict' : 'Train'; } })
+  ].concat(vocabularyGroups(meta, column, group));
+}
+
+/* The AI4OS vocabularies (meta.json's `vocab`, each document's values a bit mask over
+   one: `task`, `library`, `dataType`) and "runs without a GPU" (a `use` bit): filters
+   an index without them (an older build) simply lacks. */
+function vocabularyGroups(meta, column, group) {
+  var vocab = meta.vocab;
+  if (!vocab) return [];
+  var masks = function (names, bits) {
+    var memo = new Map();
+    return column(function (doc) {
+      var mask = bits[doc] || 0;
+      if (!mask) return NOTHING;
+      var ids = memo.get(mask);
+      if (!ids) {
+        ids = [];
+        for (var i = 0; i < names.length; i++) if (mask & (1 << i)) ids.push(i);
+        memo.set(mask, ids);
+      }
+      return ids;
+    });
+  };
+  var named = function (key, legend, names, bits) {
+    return group({ key: key, legend: legend, values: names.slice(), byDoc: masks(names, bits || NOTHING),
+      label: function (i) { return names[i]; } });
+  };
+  var only = [0];
+  return [
+    named('task', 'Task', vocab.task || NOTHING, meta.task),
+    named('library', 'Library', vocab.library || NOTHING, meta.library),
+    named('data', 'Data type', vocab.dataType || NOTHING, meta.dataType),
+    group({ key: 'gpu', legend: 'Hardware', fixedOrder: true, values: ['no'],
+      byDoc: column(function (doc) { return meta.use[doc] & NO_GPU ? only : NOTHING; }),
+      label: function () { return 'Runs without a GPU'; } })
   ];
 }
 
@@ -121,10 +159,13 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
-/* ---- state <-> URL: ?q=...&category=...&tag=...&license=...&use=...&sort=... */
+/* ---- state <-> URL: ?q=...&category=...&tag=...&license=...&use=...&task=...&library=...
+   &data=...&gpu=no&sort=... */
 
 function emptyState() {
-  return { q: '', category: [], tag: [], license: [], use: [], sort: 'relevance', exact: false };
+  var state = { q: '', sort: 'relevance', exact: false };
+  FACET_KEYS.forEach(function (key) { state[key] = []; });
+  return state;
 }
 
 function readState(search) {
