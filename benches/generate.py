@@ -5,7 +5,8 @@
 
 OUT_DIR gets content/ and theme/ copied from the repository and modules/ with N files of
 about 400 words each (headings, lists, a fenced code block, links), 3-6 tags from a pool
-of about 200, spread over the five seed categories. The same N always gives the same bytes.
+of about 200, spread over the five seed categories, AI4OS tasks, libraries and data types,
+and resources for one module in ten. The same N always gives the same bytes.
 """
 import random
 import shutil
@@ -27,6 +28,11 @@ WORDS = (
     "pretrained weights checkpoint export format tensor tensorflow pytorch keras onnx scikit numpy pandas python "
     "research researchers scientists citizens observatory station mission archive catalogue repository open source"
 ).split()
+# The AI4OS vocabularies (src/vocabulary.rs), for tasks, libraries and data types.
+TASKS = ["Computer Vision", "Natural Language Processing", "Time Series", "Anomaly Detection", "Regression",
+         "Classification", "Clustering", "Generative Models", "Transfer Learning", "Other"]
+LIBRARIES = ["TensorFlow", "PyTorch", "Keras", "Scikit-learn", "XGBoost", "Other"]
+DATA_TYPES = ["Image", "Text", "Time Series", "Tabular", "Audio", "Video", "Other"]
 TAG_POOL = sorted({f"{a}-{b}" if i % 3 else a for i, (a, b) in enumerate(zip(WORDS, WORDS[7:] + WORDS[:7]))})[:200]
 
 
@@ -34,6 +40,25 @@ def sentence(rng, n=None):
     n = n or rng.randint(8, 18)
     words = [rng.choice(WORDS) for _ in range(n)]
     return " ".join(words).capitalize() + "."
+
+
+def ai4os_fields(i):
+    """tasks, libraries, data_types and, for one module in ten, resources. From a random
+    generator of their own, so the rest of the module is the same bytes as before."""
+    rng = random.Random(1_000_000_007 + i)
+    quoted = lambda xs: ", ".join(f'"{x}"' for x in xs)
+    lines = [
+        f"tasks = [{quoted(rng.sample(TASKS, rng.randint(1, 2)))}]",
+        f"libraries = [{quoted(rng.sample(LIBRARIES, rng.randint(0, 2)))}]",
+        f"data_types = [{quoted(rng.sample(DATA_TYPES, 1))}]",
+    ]
+    tables = ""
+    if i % 10 == 0:
+        gpu = rng.randint(0, 2)
+        tables = f"\n[resources.inference]\ncpu = {rng.choice([1, 2, 4, 8])}\ngpu = {gpu}\nmemory_mb = {rng.choice([2000, 8000, 16000, 40000])}\n"
+        if gpu:
+            tables += f"gpu_memory_mb = {rng.choice([8000, 16000, 24000])}\n"
+    return "\n".join(lines), tables
 
 
 def module(i, rng):
@@ -54,6 +79,7 @@ def module(i, rng):
         + f" See [the documentation](https://docs.example.org/{slug}) and [the paper](https://doi.org/10.5281/zenodo.{1000000 + i})."
     )
     body.append("## References\n\n" + "\n".join(f"{k + 1}. {sentence(rng, 10)}" for k in range(3)))
+    fields, tables = ai4os_fields(i)
     return f"""+++
 title = "{title}"
 summary = "{sentence(rng, 12)}"
@@ -63,11 +89,12 @@ license = "{rng.choice(["MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0-or-later"]
 created = {year}-{1 + i % 12:02d}-{1 + i % 28:02d}
 predict = true
 train = {"true" if i % 2 else "false"}
+{fields}
 
 [links]
 source = "https://github.com/example/{slug}"
 docker = "https://hub.docker.com/r/example/{slug}"
-+++
+{tables}+++
 """ + "\n\n".join(body) + "\n"
 
 
