@@ -269,6 +269,9 @@ fn url(text: &str, range: Range<usize>, boundary: bool) -> Option<Found> {
         return None;
     }
     let dest = if has_scheme { link.to_string() } else { format!("https://{link}") };
+    // A URL that does not parse (`www.x:y`, a port past 65535) would lose its `href` in the
+    // sanitiser: it stays text.
+    url::Url::parse(&dest).ok()?;
     Some(Found { range: range.start..end, dest })
 }
 
@@ -497,6 +500,10 @@ mod tests {
         let html = render("*https://x.org*\n_www.x.org_ (https://y.org) ~~https://z.org~~");
         assert_eq!(html.matches("<a href=\"https://").count(), 4, "{html}");
         assert!(render("HTTPS://X.ORG/A").contains("<a href=\"HTTPS://X.ORG/A\">"));
+        // what would not parse as a URL stays text
+        for source in ["www.javascript:alert(1)", "http://x.org:99999/", "https://x.org:1:2/"] {
+            assert!(!render(source).contains("<a"), "{source:?}: {}", render(source));
+        }
     }
 
     #[test]
