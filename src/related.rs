@@ -8,10 +8,11 @@
 //! - the best [`Related::MAX`] by score, ties by slug; a module shares nothing with those
 //!   it does not list.
 //!
-//! It must not compare every pair (10,000 modules would be 50 million pairs): a feature
-//! held by many modules is looked at only in a window of its list around the module
-//! itself ([`WINDOW`] entries), which bounds the work per module; the shortlist found
-//! that way is then scored exactly, on every feature the two share.
+//! It must not compare every pair (10,000 modules would be 50 million pairs): a module's
+//! features are taken rarest first, the list of modules holding each read whole while a
+//! budget of [`BUDGET`] entries lasts, and past it only a window of [`WINDOW`] entries
+//! around the module itself; the shortlist found that way is then scored exactly, on
+//! every feature the two share.
 
 use std::collections::HashMap;
 
@@ -73,8 +74,10 @@ pub fn of_site(site: &Site, content: &RenderedContent) -> Vec<Vec<usize>> {
     Related::compute(&profiles)
 }
 
-/// Entries of a common feature's module list looked at around the module itself.
-const WINDOW: usize = 256;
+/// Module lists read per module: those of its rarest features whole, while this lasts.
+const BUDGET: usize = 2048;
+/// Past the budget, entries of a feature's module list looked at around the module.
+const WINDOW: usize = 32;
 /// Description words kept per module: its rarest words also in another description.
 const WORDS: usize = 12;
 /// Shortlisted candidates per related module shown, scored exactly at the end.
@@ -95,15 +98,16 @@ impl Related {
         }
         let words = rare_words(profiles);
         // Features interned: per module its sorted feature ids, per feature its modules.
-        let mut ids: HashMap<(Kind, &str), u32> = HashMap::new();
-        let mut keys: Vec<(Kind, &str)> = Vec::new();
+        // A feature is known by its kind and a 64-bit hash of its value.
+        let mut ids: HashMap<(Kind, u64), u32> = HashMap::new();
+        let mut keys: Vec<(Kind, u64)> = Vec::new();
         let mut of_module: Vec<Vec<u32>> = Vec::with_capacity(n);
         for (p, w) in profiles.iter().zip(&words) {
             let mut mine: Vec<u32> = p
                 .features
                 .iter()
-                .copied()
-                .chain(w.iter().map(|w| (Kind::Word, w.as_str())))
+                .map(|(kind, value)| (*kind, fnv1a(value.as_bytes())))
+                .chain(w.iter().map(|&w| (Kind::Word, w)))
                 .map(|key| {
                     *ids.entry(key).or_insert_with(|| {
                         keys.push(key);
@@ -144,17 +148,24 @@ impl Related {
         (0..n)
             .into_par_iter()
             .map_init(
-                || (vec![0.0f64; n], Vec::<u32>::new()),
+                || (vec![0.0f32; n], Vec::<u32>::new()),
                 |(scores, touched), m| {
-                    for &f in &of_module[m] {
+                    // The rarest features first, each module list read whole while the
+                    // budget lasts; past it, a window of the list around the module.
+                    let mut mine = of_module[m].clone();
+                    mine.sort_by_key(|&f| (holders[f as usize].len(), f));
+                    let mut budget = BUDGET;
+                    for f in mine {
                         let h = &holders[f as usize];
-                        let w = weights[f as usize];
-                        let range = if h.len() <= WINDOW {
+                        let w = weights[f as usize] as f32;
+                        let take = if h.len() <= budget { h.len() } else { h.len().min(WINDOW.max(budget)) };
+                        budget = budget.saturating_sub(take);
+                        let range = if take == h.len() {
                             0..h.len()
                         } else {
                             let at = h.binary_search(&(m as u32)).unwrap_or_else(|i| i);
-                            let start = at.saturating_sub(WINDOW / 2).min(h.len() - WINDOW);
-                            start..start + WINDOW
+                            let start = at.saturating_sub(take / 2).min(h.len() - take);
+                            start..start + take
                         };
                         for &o in &h[range] {
                             if o as usize == m {
@@ -166,7 +177,8 @@ impl Related {
                             scores[o as usize] += w;
                         }
                     }
-                    let mut found: Vec<(u32, f64)> = touched.iter().map(|&o| (o, scores[o as usize])).collect();
+                    let mut found: Vec<(u32, f64)> =
+                        touched.iter().map(|&o| (o, f64::from(scores[o as usize]))).collect();
                     for &o in touched.iter() {
                         scores[o as usize] = 0.0;
                     }
@@ -192,36 +204,72 @@ fn by_score(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
-/// Words of at least 4 letters that say something (not one of the commonest English
-/// words), lowercased, once each.
-fn words_of(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 4 && w.chars().any(char::is_alphabetic))
-        .map(str::to_lowercase)
-        .filter(|w| !COMMON.contains(&w.as_str()))
-        .collect();
+/// FNV-1a, 64 bits: a word or a value is known by its hash (no string kept per word;
+/// two of them colliding is too unlikely to matter for a list of suggestions).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// How much of a description is read for its words: its beginning says what it is about,
+/// and the work per module stays bounded whatever its length.
+const TEXT_BYTES: usize = 4096;
+
+/// The hashes of the words of at least 4 bytes, with a letter, that say something (not
+/// one of [`COMMON`]), ASCII letters lowercased, once each, sorted. Bytes, not characters:
+/// this runs over every description, and a byte of a non-ASCII character is taken as a
+/// letter (such words are rare here, and only have to be told apart, not shown).
+fn words_of(text: &str, common: &[u64]) -> Vec<u64> {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = &text.as_bytes()[..text.len().min(TEXT_BYTES)];
+    let mut out = Vec::new();
+    let (mut h, mut len, mut letter) = (SEED, 0usize, false);
+    for &b in bytes.iter().chain(std::iter::once(&b' ')) {
+        if b.is_ascii_alphanumeric() || b >= 0x80 {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+            len += 1;
+            letter |= !b.is_ascii_digit();
+            continue;
+        }
+        if len >= 4 && letter && common.binary_search(&h).is_err() {
+            out.push(h);
+        }
+        (h, len, letter) = (SEED, 0, false);
+    }
     out.sort_unstable();
     out.dedup();
     out
 }
 
 /// Per module, its [`WORDS`] rarest description words that at least one other
-/// description has (rarest first, ties by the word).
-fn rare_words(profiles: &[Profile<'_>]) -> Vec<Vec<String>> {
-    let words: Vec<Vec<String>> = profiles.par_iter().map(|p| words_of(p.text)).collect();
-    let mut df: HashMap<&str, u32> = HashMap::new();
-    for w in words.iter().flatten() {
-        *df.entry(w.as_str()).or_default() += 1;
+/// description has (rarest first, ties by hash), as hashes.
+fn rare_words(profiles: &[Profile<'_>]) -> Vec<Vec<u64>> {
+    let mut common: Vec<u64> = COMMON.iter().map(|w| fnv1a(w.as_bytes())).collect();
+    common.sort_unstable();
+    let words: Vec<Vec<u64>> = profiles.par_iter().map(|p| words_of(p.text, &common)).collect();
+    // Document frequencies by sorting every module's words once.
+    let mut all: Vec<u64> = words.iter().flatten().copied().collect();
+    all.par_sort_unstable();
+    let mut keys: Vec<u64> = Vec::new();
+    let mut df: Vec<u32> = Vec::new();
+    for h in all {
+        if keys.last() == Some(&h) {
+            *df.last_mut().unwrap_or(&mut 0) += 1;
+        } else {
+            keys.push(h);
+            df.push(1);
+        }
     }
     words
-        .iter()
+        .par_iter()
         .map(|mine| {
-            let mut shared: Vec<(u32, &str)> =
-                mine.iter().map(|w| (df[w.as_str()], w.as_str())).filter(|(d, _)| *d >= 2).collect();
+            let mut shared: Vec<(u32, u64)> = mine
+                .iter()
+                .filter_map(|h| keys.binary_search(h).ok().map(|i| (df[i], *h)))
+                .filter(|(d, _)| *d >= 2)
+                .collect();
             shared.sort_unstable();
             shared.truncate(WORDS);
-            shared.into_iter().map(|(_, w)| w.to_string()).collect()
+            shared.into_iter().map(|(_, h)| h).collect()
         })
         .collect()
 }
