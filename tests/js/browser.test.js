@@ -318,6 +318,79 @@ function browserTests() {
 
   const pageOptions = () => Object.assign({}, options, { prefixLast: true });
 
+  /* The boxes of one filter group: {value, label, count, checked}. */
+  async function facetBoxes(page, key) {
+    return page.$$eval(`#search-facets input[data-facet="${key}"]`, (boxes) => boxes.map((box) => ({
+      value: box.value,
+      checked: box.checked,
+      label: box.parentElement.querySelector('.facet-name').textContent,
+      count: Number(box.parentElement.querySelector('.facet-count').textContent),
+    })));
+  }
+
+  /* The AI4OS filters, counted from catalogue.json: per group key, value -> modules. */
+  function vocabularyCounts() {
+    const catalogue = JSON.parse(fs.readFileSync(path.join(site.dir, 'catalogue.json'), 'utf8'));
+    const counts = { task: new Map(), library: new Map(), data: new Map(), gpu: new Map() };
+    const add = (key, value, slug) => counts[key].set(value, (counts[key].get(value) || new Set()).add(slug));
+    for (const m of catalogue.modules) {
+      m.tasks.forEach((v) => add('task', v, m.slug));
+      m.libraries.forEach((v) => add('library', v, m.slug));
+      m.data_types.forEach((v) => add('data', v, m.slug));
+      const inference = m.resources.inference;
+      if (inference && !inference.gpu) add('gpu', 'no', m.slug);
+    }
+    return counts;
+  }
+
+  browserTest('the task, library, data type and GPU filters count what the modules say, and combine', async (page) => {
+    const expected = vocabularyCounts();
+    await page.goto('search/index.html');
+    await page.click('#search-input');
+    await page.waitForSelector('#search-facets input[data-facet="task"]');
+    for (const key of ['task', 'library', 'data', 'gpu']) {
+      const boxes = await facetBoxes(page, key);
+      const shown = Object.fromEntries(boxes.map((b) => [b.value, b.count]));
+      const want = Object.fromEntries([...expected[key]].map(([v, slugs]) => [v, slugs.size]));
+      assert.deepEqual(shown, want, `the ${key} filter counts every module of the catalogue`);
+    }
+    assert.ok(expected.gpu.get('no').has('cpu-only-scorer'), 'the fixture runs without a GPU');
+    assert.equal((await facetBoxes(page, 'gpu'))[0].label, 'Runs without a GPU');
+
+    /* A task, then a data type with it: the results are the modules having both. */
+    const [task, withTask] = [...expected.task].find(([, slugs]) => slugs.size > 1 && slugs.size < 40);
+    await page.check(`#search-facets input[data-facet="task"][value="${task}"]`);
+    assert.equal(await settled(page, '', true), withTask.size, `"${task}" has ${withTask.size} modules`);
+    const [data, withData] = [...expected.data].find(([, slugs]) => [...slugs].some((s) => withTask.has(s)));
+    const both = [...withData].filter((s) => withTask.has(s));
+    const dataBox = (await facetBoxes(page, 'data')).find((b) => b.value === data);
+    assert.equal(dataBox.count, both.length, 'with a task ticked, a data type counts the modules having both');
+    await page.check(`#search-facets input[data-facet="data"][value="${data}"]`);
+    assert.equal(await settled(page, '', true), both.length);
+    const refs = await resultRefs(page);
+    assert.deepEqual(refs.slice().sort(), both.slice().sort().slice(0, PAGE_SIZE).sort(), 'the modules having both');
+    const params = new URL(page.url()).searchParams;
+    assert.deepEqual([params.getAll('task'), params.getAll('data')], [[task], [data]], 'both are in the URL');
+
+    /* With a query too, and "runs without a GPU". */
+    await page.goto('search/index.html?q=anomalies&gpu=no');
+    assert.equal(await settled(page, 'anomalies', true), 1);
+    assert.deepEqual(await resultRefs(page), ['cpu-only-scorer']);
+  });
+
+  browserTest('a module page links its task, library and data type to the filtered search page', async (page) => {
+    const expected = vocabularyCounts();
+    await page.goto('modules/sentinel-data-fusion/index.html');
+    const links = await page.$$eval('.module-meta .facet-values a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.some((h) => h.includes('?task=')) && links.some((h) => h.includes('?library=')) &&
+      links.some((h) => h.includes('?data=')), `task, library and data type links: ${links}`);
+    await page.click('.module-meta .facet-values a[href*="?library="]');
+    const library = new URL(page.url()).searchParams.get('library');
+    assert.equal(await settled(page, '', true), expected.library.get(library).size, `the modules using ${library}`);
+    const box = (await facetBoxes(page, 'library')).find((b) => b.value === library);
+    assert.ok(box && box.checked, 'the filter is ticked');
+  });
+
   browserTest('the page reads search-index/: meta.json on focus, then a few shards and result chunks per query', async (page) => {
     const seen = searchRequests(page);
     await page.goto('search/index.html');

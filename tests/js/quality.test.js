@@ -83,6 +83,30 @@ if (quality.haveJava()) {
     console.log(`vnu: ${files.length} HTML files, no error`);
   });
 
+  /* The README badges (modules/<slug>/badge.svg) are valid SVG, small and self-contained. */
+  test('the Nu HTML checker finds no error in any module badge', { timeout: 300000 }, () => {
+    const badges = fs.readdirSync(path.join(site.dir, 'modules')).map((slug) => path.join(site.dir, 'modules', slug, 'badge.svg'));
+    assert.ok(badges.length >= 48 && badges.every((f) => fs.existsSync(f)), 'every module has a badge');
+    for (const f of badges) {
+      const svg = fs.readFileSync(f, 'utf8');
+      assert.ok(Buffer.byteLength(svg) < 1024, `${f}: ${Buffer.byteLength(svg)} bytes`);
+      assert.match(svg, /<title>[^<]+<\/title>/, `${f}: a title`);
+      assert.doesNotMatch(svg.replace('http://www.w3.org/2000/svg', ''), /href|url\(|https?:|<image|<script/i, `${f}: nothing external`);
+    }
+    const result = quality.vnu(site.dir, { svg: true });
+    assert.ok(result.errors.length === 0, `vnu over ${badges.length} badges:\n${result.errors.join('\n')}`);
+    assert.equal(result.status, 0, result.output);
+    /* not vacuous: a broken SVG is reported */
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-vnu-svg-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'bad.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><title>t</title><rect widht="1"/></svg>');
+      const broken = quality.vnu(dir, { svg: true });
+      assert.ok(broken.errors.some((e) => e.startsWith('bad.svg:')), broken.output);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   /* The gate is not vacuous: a page with an error makes it fail. */
   test('the Nu HTML checker reports a broken page', { timeout: 120000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-vnu-'));

@@ -48,6 +48,17 @@ test('catalogue.json validates against schemas/catalogue.schema.json', () => {
   }
 });
 
+test('every module/<slug>/index.json is its catalogue.json entry and validates with the catalogue schema', () => {
+  const validate = validator('catalogue.schema.json');
+  const catalogue = JSON.parse(fs.readFileSync(path.join(site.dir, 'catalogue.json'), 'utf8'));
+  for (const entry of catalogue.modules) {
+    const one = JSON.parse(fs.readFileSync(path.join(site.dir, 'modules', entry.slug, 'index.json'), 'utf8'));
+    assert.deepEqual(one, entry, `${entry.slug}/index.json`);
+    const alone = Object.assign({}, catalogue, { modules: [one] });
+    assert.ok(validate(alone), `${entry.slug}: ${JSON.stringify(validate.errors)}`);
+  }
+});
+
 test('every module file of the catalogue validates against schemas/module.schema.json', () => {
   const validate = validator('module.schema.json');
   const dir = path.join(ROOT, 'modules');

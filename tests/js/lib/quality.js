@@ -222,8 +222,10 @@ function htmlFiles(dir) {
 
 /* The Nu HTML checker over every HTML file of `dir`: {status, errors (strings, with file,
    line and column), output}. --errors-only: warnings and info messages are not reported. */
-function vnu(dir) {
-  const r = spawnSync('java', ['-Xss4m', '-jar', VNU, '--errors-only', '--skip-non-html', '--format', 'gnu', dir], {
+function vnu(dir, { svg = false } = {}) {
+  /* svg: the SVG files instead of the HTML ones (the README badges) */
+  const only = svg ? ['--also-check-svg', '--skip-non-svg'] : ['--skip-non-html'];
+  const r = spawnSync('java', ['-Xss4m', '-jar', VNU, '--errors-only', ...only, '--format', 'gnu', dir], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: 300000,
