@@ -71,8 +71,7 @@ fn the_readme_badge_is_small_valid_svg_served_by_the_site_and_its_markdown_links
     let settings: toml::Table =
         toml::from_str(&std::fs::read_to_string(site.path("content/site.toml")).unwrap()).unwrap();
     let (title, base) = (settings["title"].as_str().unwrap(), settings["base_url"].as_str().unwrap());
-    let markdown =
-        format!("[![{title}: Bird songs]({base}modules/audio-birds/badge.svg)]({base}modules/audio-birds/)");
+    let markdown = format!("[![{title}: Bird songs]({base}modules/audio-birds/badge.svg)]({base}modules/audio-birds/)");
     assert!(common::decode_entities(&page).contains(&markdown), "the page lacks {markdown}");
     assert!(page.contains(r#"<img src="badge.svg""#), "the page shows the badge");
 }
