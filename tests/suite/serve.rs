@@ -479,7 +479,14 @@ fn an_edit_updates_the_site_as_a_full_build_would() {
     let text = read(&path)
         .replace("title = \"YoloV8 model\"", "title = \"YoloV8 zebra model\"")
         .replace("created = 2023-08-09", "created = 2026-11-01")
+        // New AI4OS values: the search filters' masks and other modules' related lists change.
+        .replace(
+            "tasks = [\"Computer Vision\", \"Classification\"]",
+            "tasks = [\"Computer Vision\", \"Anomaly Detection\"]",
+        )
+        .replace("data_types = [\"Image\", \"Video\"]", "data_types = [\"Video\"]")
         + "\nIt also finds zebras crossing streets, quaggas and okapis.\n";
+    assert!(text.contains("\"Anomaly Detection\"") && text.contains("data_types = [\"Video\"]"), "the edit applies");
     std::fs::write(&path, &text).unwrap();
     // The event stream says so as soon as a rebuild is done. An editor's save may show up
     // as two events (truncate, then write): the first update can see an empty file and
