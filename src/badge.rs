@@ -69,21 +69,10 @@ fn width(s: &str) -> u32 {
     (s.chars().count() as f64 * CHAR_PX + 2.0 * PAD_PX).ceil() as u32
 }
 
-/// XML text and attribute escaping.
+/// XML text and attribute escaping (the pages' escaping; control characters, which XML
+/// does not allow, become spaces).
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markdown::escape(&s.replace(|c: char| (c as u32) < 0x20, " "))
 }
 
 /// The Markdown a module's README can carry: the badge, linking to the module's page.
