@@ -292,6 +292,7 @@ impl SearchIndex {
         }
         let modules = self.modules(site);
         out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout) });
+        out.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(&modules) });
         for k in 0..modules.len().div_ceil(DOC_CHUNK) {
             out.push(docs_chunk(&modules, k));
         }
@@ -493,6 +494,7 @@ impl SearchIndex {
         }
         let modules = self.modules(site);
         files.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, layout) });
+        files.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(&modules) });
         let docs: Vec<usize> =
             changed.docs.iter().filter_map(|slug| self.refs.binary_search_by(|r| r.as_str().cmp(slug)).ok()).collect();
         // Only chunks a full build writes (all of them when every document is a module).
@@ -543,14 +545,7 @@ impl SearchIndex {
             "category": modules.iter().map(|m| category_index.get(m.category.as_str()).copied().unwrap_or(0)).collect::<Vec<_>>(),
             "license": modules.iter().map(|m| m.license.as_deref().map_or(-1, |l| license_index[l])).collect::<Vec<_>>(),
             "use": modules.iter().map(|m| use_bits(m)).collect::<Vec<_>>(),
-            "vocab": {
-                "task": vocabulary::TASKS.values,
-                "library": vocabulary::LIBRARIES.values,
-                "dataType": vocabulary::DATA_TYPES.values,
-            },
-            "task": modules.iter().map(|m| mask(&vocabulary::TASKS, &m.tasks)).collect::<Vec<_>>(),
-            "library": modules.iter().map(|m| mask(&vocabulary::LIBRARIES, &m.libraries)).collect::<Vec<_>>(),
-            "dataType": modules.iter().map(|m| mask(&vocabulary::DATA_TYPES, &m.data_types)).collect::<Vec<_>>(),
+            "facets": "facets.json",
             "docTags": modules.iter().map(|m| m.tags.iter().map(|t| tag_index[t.name.as_str()]).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "text": text::CAP,
         });
@@ -566,6 +561,25 @@ impl SearchIndex {
         }
         meta.to_string().into_bytes()
     }
+}
+
+/// `search-index/facets.json`: the AI4OS vocabularies and, per document, its values of each
+/// as a bit mask. Apart from meta.json, off the first query's path: the search page
+/// fetches it for the filter counts once the first results are shown (at once when the
+/// URL filters by one of them).
+fn facets_json(modules: &[&Module]) -> Vec<u8> {
+    serde_json::json!({
+        "vocab": {
+            "task": vocabulary::TASKS.values,
+            "library": vocabulary::LIBRARIES.values,
+            "dataType": vocabulary::DATA_TYPES.values,
+        },
+        "task": modules.iter().map(|m| mask(&vocabulary::TASKS, &m.tasks)).collect::<Vec<_>>(),
+        "library": modules.iter().map(|m| mask(&vocabulary::LIBRARIES, &m.libraries)).collect::<Vec<_>>(),
+        "dataType": modules.iter().map(|m| mask(&vocabulary::DATA_TYPES, &m.data_types)).collect::<Vec<_>>(),
+    })
+    .to_string()
+    .into_bytes()
 }
 
 /// meta.json's `use`: bit 1 predict, bit 2 train, bit 4 runs without a GPU (its inference

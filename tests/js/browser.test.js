@@ -403,7 +403,10 @@ function browserTests() {
     assert.equal(await page.textContent(STATUS), `${total} modules in the catalogue: type to search, or pick a filter.`);
     assert.equal(await page.$$eval(RESULT_LINKS, (as) => as.length), 0, 'the bare page lists nothing');
     assert.ok((await categoryFacets(page)).reduce((n, f) => n + f.count, 0) === total, 'the facets count every module');
-    assert.deepEqual(seen, ['search-index/meta.json'], 'focus fetches meta.json only');
+    /* the filter panel's task, library and data type counts come from facets.json, fetched
+       once meta.json's panel is drawn, after it */
+    await page.waitForSelector('#search-facets input[data-facet="task"]');
+    assert.deepEqual(seen, ['search-index/meta.json', 'search-index/facets.json'], 'focus fetches meta.json, then facets.json, nothing else');
 
     await page.fill('#search-input', 'satellite'); /* one input event, as when pasted */
     const count = await settled(page, 'satellite');
@@ -597,7 +600,8 @@ function browserTests() {
     assert.ok((await page.title()).startsWith(HOSTILE_TITLE), 'the document title');
     assert.equal(await page.textContent('.module-header .lead'), hostile.summary);
     await assertInert(page, 'module page');
-    const tagPages = await page.$$eval('main a[href*="tags/"]', (links) =>
+    /* the module's own tags, in its panel (the related modules' cards have theirs) */
+    const tagPages = await page.$$eval('.module-meta a[href*="tags/"]', (links) =>
       Array.from(new Set(links.map((a) => a.href).filter((h) => !/tags\/index\.html$/.test(h)))));
     assert.equal(tagPages.length, hostile.tags.length, `a page per tag: ${JSON.stringify(tagPages)}`);
 

@@ -14,8 +14,10 @@ import { marked, excerpt, appendMarked } from './excerpt.js';
    The page reads search-index/ (docs/search-index.md), never the monolithic index:
    - meta.json when the search box first gets focus (at once when the URL carries a
      query, filters or a sort): the fields, the shards' first terms, and per document
-     its field lengths and facet columns (category, tags, licence, use, and the AI4OS
-     task, library and data type masks);
+     its field lengths and facet columns (category, tags, licence, use);
+   - facets.json (the AI4OS task, library and data type of each document) once the first
+     results or the bare filter panel are drawn, off the first query's path (at once when
+     the URL filters by one of them);
    - per query, only the term shards its terms need (cached): one per exact term, the
      run of shards that can hold the terms starting with the last term when it is
      matched as a prefix;
@@ -46,10 +48,10 @@ var FACET_KEYS = ['category', 'tag', 'license', 'use', 'task', 'library', 'data'
 /* meta.json's `use` bits past predict (1) and train (2): what inference needs */
 var NO_GPU = 4;
 
-/* Facet groups over meta.json's per-document columns: URL parameter, legend, the
-   values (strings, as in the URL), each document's values (`byDoc[doc]`: indexes into
-   `values`), how a value reads. */
-function facetGroups(meta) {
+/* Facet groups over meta.json's per-document columns (and facets.json's, once loaded:
+   `facets`, else null): URL parameter, legend, the values (strings, as in the URL),
+   each document's values (`byDoc[doc]`: indexes into `values`), how a value reads. */
+function facetGroups(meta, facets) {
   var n = meta.docCount;
   var column = function (of) {
     var out = new Array(n);
@@ -89,15 +91,14 @@ function facetGroups(meta) {
       values: ['predict', 'train'],
       byDoc: column(function (doc) { return uses[meta.use[doc] & 3]; }),
       label: function (i) { return i === 0 ? 'Predict' : 'Train'; } })
-  ].concat(vocabularyGroups(meta, column, group));
+  ].concat(vocabularyGroups(meta, facets, column, group));
 }
 
-/* The AI4OS vocabularies (meta.json's `vocab`, each document's values a bit mask over
-   one: `task`, `library`, `dataType`) and "runs without a GPU" (a `use` bit): filters
-   an index without them (an older build) simply lacks. */
-function vocabularyGroups(meta, column, group) {
-  var vocab = meta.vocab;
-  if (!vocab) return [];
+/* The AI4OS vocabularies (facets.json's `vocab`, each document's values a bit mask over
+   one: `task`, `library`, `dataType`; none before the file is loaded) and "runs without
+   a GPU" (a `use` bit of meta.json). */
+function vocabularyGroups(meta, facets, column, group) {
+  var vocab = facets && facets.vocab;
   var masks = function (names, bits) {
     var memo = new Map();
     return column(function (doc) {
@@ -117,14 +118,21 @@ function vocabularyGroups(meta, column, group) {
       label: function (i) { return names[i]; } });
   };
   var only = [0];
+  var gpu = group({ key: 'gpu', legend: 'Hardware', fixedOrder: true, values: ['no'],
+    byDoc: column(function (doc) { return meta.use[doc] & NO_GPU ? only : NOTHING; }),
+    label: function () { return 'Runs without a GPU'; } });
+  if (!vocab) return [gpu];
   return [
-    named('task', 'Task', vocab.task || NOTHING, meta.task),
-    named('library', 'Library', vocab.library || NOTHING, meta.library),
-    named('data', 'Data type', vocab.dataType || NOTHING, meta.dataType),
-    group({ key: 'gpu', legend: 'Hardware', fixedOrder: true, values: ['no'],
-      byDoc: column(function (doc) { return meta.use[doc] & NO_GPU ? only : NOTHING; }),
-      label: function () { return 'Runs without a GPU'; } })
+    named('task', 'Task', vocab.task || NOTHING, facets.task),
+    named('library', 'Library', vocab.library || NOTHING, facets.library),
+    named('data', 'Data type', vocab.dataType || NOTHING, facets.dataType),
+    gpu
   ];
+}
+
+/* Whether the state filters by a value of facets.json's vocabularies. */
+function wantsVocabulary(state) {
+  return state.task.length > 0 || state.library.length > 0 || state.data.length > 0;
 }
 
 function slugify(s) {
@@ -232,6 +240,9 @@ function startSearchPage() {
   var ui = null;
   var plans = new Map(); /* (exact ? '1' : '0') + query -> prepared plan */
   var renders = 0;       /* the number of the latest render */
+  var facets = null;     /* facets.json, once loaded */
+  var facetsLoading = null;
+  var shownHits = null;  /* the hits whose filter counts the panel shows */
 
   input.value = state.q;
 
@@ -303,7 +314,7 @@ function startSearchPage() {
     ui.sortLabel.hidden = true;
     loading = openIndex(metaUrl).then(function (opened) {
       meta = opened.meta;
-      groups = facetGroups(meta);
+      groups = facetGroups(meta, null);
       everyDoc = [];
       for (var doc = 0; doc < meta.docCount; doc++) everyDoc.push(doc);
       /* the last word also matches as a prefix (sharded.js's searchOptions) */
@@ -315,6 +326,23 @@ function startSearchPage() {
       throw error;
     });
     return loading;
+  }
+
+  /* facets.json (the AI4OS filters), once: then the filter panel gets their groups.
+     A failure lets a later render try again. */
+  function loadFacets() {
+    if (!facetsLoading) {
+      facetsLoading = engine.fetch(meta.facets).then(function (json) {
+        if (!json || !json.vocab) throw new Error('search-index/' + meta.facets + ' has no vocabularies');
+        facets = json;
+        groups = facetGroups(meta, facets);
+        if (shownHits) renderFacets(shownHits);
+      }, function (error) {
+        facetsLoading = null;
+        throw error;
+      });
+    }
+    return facetsLoading;
   }
 
   /* Brings the page up to date with `state`: loads what it needs (meta.json, shards,
@@ -359,6 +387,7 @@ function startSearchPage() {
         }));
       }
       if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
+      if (!facets && meta.facets && wantsVocabulary(state)) waits.push(loadFacets());
       if (waits.length) {
         Promise.all(waits).then(step, failed);
         return;
@@ -531,14 +560,14 @@ function startSearchPage() {
     var panel = facetPanel();
     var selected = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
     setText(panel.title, selected ? 'Filter (' + selected + ' selected)' : 'Filter');
-    if (!facetParts) facetParts = { groups: groups.map(function () { return null; }), clear: null };
+    if (!facetParts) facetParts = { groups: new Map(), clear: null }; /* by group key */
     var body = panel.body;
     var refocus = null;
     var masks = filterMasks();
     var at = 0; /* the panel's children in order: the fieldsets listed, then the button */
     groups.forEach(function (group, g) {
       var values = facetCounts(hits, g, masks);
-      var parts = facetParts.groups[g];
+      var parts = facetParts.groups.get(group.key);
       if (values.length === 0) {
         if (parts && parts.fieldset.parentNode) body.removeChild(parts.fieldset);
         return;
@@ -546,7 +575,7 @@ function startSearchPage() {
       if (!parts) {
         parts = { fieldset: el('fieldset'), labels: new Map() };
         parts.fieldset.appendChild(el('legend', null, group.legend));
-        facetParts.groups[g] = parts;
+        facetParts.groups.set(group.key, parts);
       }
       placeAt(body, parts.fieldset, at++);
       var listed = new Set();
@@ -765,7 +794,10 @@ function startSearchPage() {
     };
     var finish = function () {
       if (number !== renders) return;
+      shownHits = view.hits;
       renderFacets(view.hits);
+      /* the task, library and data type counts: facets.json, off the first query's path */
+      if (!facets && meta.facets) loadFacets().catch(function () { /* counts later, or never */ });
       var status;
       if (!view.list) {
         status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';
