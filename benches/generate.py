@@ -1,13 +1,37 @@
 #!/usr/bin/env python3
 """Writes a deterministic synthetic catalogue of N modules in the project's module format.
 
-    benches/generate.py N OUT_DIR
+    benches/generate.py N OUT_DIR [--tag-pool N] [--tags MIN-MAX] [--words N] [--vocab N] [--zipf S]
 
-OUT_DIR gets content/ and theme/ copied from the repository and modules/ with N files of
-about 400 words each (headings, lists, a fenced code block, links), 3-6 tags from a pool
-of about 200, spread over the five seed categories, AI4OS tasks, libraries and data types,
-and resources for one module in ten. The same N always gives the same bytes.
+OUT_DIR gets content/ and theme/ copied from the repository (only when they are not there
+yet) and modules/ with N files: headings, lists, a fenced code block, links, spread over
+the five seed categories, AI4OS tasks, libraries and data types, and resources for one
+module in ten. The same arguments always give the same bytes.
+
+Without options (today's shape, which the tests rely on: keep it byte for byte): about 300
+words of description each (whitespace-separated tokens of the Markdown body, code and
+links included) drawn uniformly from a vocabulary of 153 English words, 3-6 tags from a
+pool of 155.
+
+    --tag-pool N   the number of distinct tags (default 155). Fewer: a fixed sample of
+                   today's pool; more: today's pool plus word pairs ("audio-river").
+    --tags MIN-MAX how many tags a module has, drawn uniformly (default 3-6).
+    --words N      description length, about N words (default about 300): the number of
+                   sentences, list items and references scales with N (long sections
+                   are cut into paragraphs of six sentences).
+    --vocab N      vocabulary size, at least 153: today's words first, then deterministic
+                   pseudo-words ("kalomi", "bedutova"; longer as they get rarer). Words
+                   are then drawn with a Zipf-like distribution over their rank (weight
+                   1 / rank^S): the English words are the common ones, most pseudo-words
+                   rare. Every English word of today's vocabulary stays in it, so queries
+                   such as "image classification" or "plankton coral" find modules at
+                   every --vocab.
+    --zipf S       the exponent of that distribution (default 1.0; 0 draws uniformly).
+                   Only with --vocab.
 """
+import argparse
+import bisect
+import itertools
 import random
 import shutil
 import sys
@@ -36,10 +60,89 @@ DATA_TYPES = ["Image", "Text", "Time Series", "Tabular", "Audio", "Video", "Othe
 TAG_POOL = sorted({f"{a}-{b}" if i % 3 else a for i, (a, b) in enumerate(zip(WORDS, WORDS[7:] + WORDS[:7]))})[:200]
 
 
-def sentence(rng, n=None):
+ENGLISH = list(dict.fromkeys(WORDS))  # the distinct words, in their order (153)
+# Pseudo-words: consonant-vowel syllables, numbered so that rarer ranks get longer words.
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+random.Random(1_009).shuffle(SYLLABLES)
+STOP = {"some", "more", "made", "make", "tide"}  # a few that elasticlunr would drop or stem oddly
+# Today's section sizes (sentences, items), which --words scales.
+SECTIONS = {"what": 6, "data": 5, "predict": 4, "retrain": 5, "references": 3}
+DEFAULT_WORDS = 300  # about what today's sections come to
+FIXED_WORDS = 40  # the headings, the code block and the links, which do not scale
+
+
+def pseudo_words():
+    """Deterministic pseudo-words, two syllables and up, none an English word of WORDS.
+    Within a length the numbering is scrambled (a multiplication modulo the count), so
+    that the common ones do not all start with the same syllable."""
+    taken = set(ENGLISH) | STOP
+    base = len(SYLLABLES)
+    for length in itertools.count(2):
+        size = base ** length
+        for r in range(size):
+            x = r * 1_000_003 % size  # 1,000,003 is prime: a permutation of 0..size-1
+            parts = []
+            for _ in range(length):
+                x, d = divmod(x, base)
+                parts.append(SYLLABLES[d])
+            w = "".join(parts)
+            if w not in taken:
+                yield w
+
+
+class Shape:
+    """What a catalogue is drawn from: the vocabulary and how words are drawn, the tag
+    pool, the number of tags a module has and the sections' sizes. Shape() is today's."""
+
+    def __init__(self, tag_pool=None, tags=(3, 6), words=None, vocab=None, zipf=1.0):
+        self.tags = tags
+        self.pool = make_tag_pool(tag_pool)
+        if tags[0] < 0 or tags[0] > tags[1] or tags[1] > len(self.pool) or tags[1] > 50:
+            raise SystemExit(f"generate.py: --tags {tags[0]}-{tags[1]} does not fit a pool of {len(self.pool)} (at most 50 a module)")
+        if words is None:
+            self.sections = dict(SECTIONS)
+        else:
+            f = max(0.0, (words - FIXED_WORDS)) / (DEFAULT_WORDS - FIXED_WORDS)
+            self.sections = {k: max(1, round(v * f)) for k, v in SECTIONS.items()}
+        if vocab is None:
+            self.draw = lambda rng, n: [rng.choice(WORDS) for _ in range(n)]
+        else:
+            if vocab < len(ENGLISH):
+                raise SystemExit(f"generate.py: --vocab must be at least {len(ENGLISH)} (today's English words)")
+            self.vocab = ENGLISH + list(itertools.islice(pseudo_words(), vocab - len(ENGLISH)))
+            cum = list(itertools.accumulate(1.0 / (r + 1) ** zipf for r in range(vocab)))
+            total = cum[-1]
+            vocab_words = self.vocab
+            self.draw = lambda rng, n: [vocab_words[bisect.bisect(cum, rng.random() * total)] for _ in range(n)]
+
+
+def make_tag_pool(n):
+    """Today's pool (None), a fixed sample of it (fewer), or it plus word pairs (more)."""
+    if n is None:
+        return TAG_POOL
+    if n <= len(TAG_POOL):
+        return sorted(random.Random(n).sample(TAG_POOL, n))
+    taken = set(TAG_POOL)
+    pairs = [f"{a}-{b}" for a in ENGLISH for b in ENGLISH if a != b and f"{a}-{b}" not in taken]
+    if n - len(TAG_POOL) > len(pairs):
+        raise SystemExit(f"generate.py: --tag-pool is at most {len(TAG_POOL) + len(pairs)}")
+    random.Random(2_003).shuffle(pairs)
+    return sorted(TAG_POOL + pairs[: n - len(TAG_POOL)])
+
+
+TODAY = Shape()
+
+
+def sentence(rng, n=None, shape=TODAY):
     n = n or rng.randint(8, 18)
-    words = [rng.choice(WORDS) for _ in range(n)]
+    words = shape.draw(rng, n)
     return " ".join(words).capitalize() + "."
+
+
+def paragraphs(rng, count, shape):
+    """`count` sentences, six to a paragraph (today's sections are one paragraph)."""
+    out = [sentence(rng, shape=shape) for _ in range(count)]
+    return "\n\n".join(" ".join(out[k:k + 6]) for k in range(0, len(out), 6))
 
 
 def ai4os_fields(i):
@@ -61,28 +164,29 @@ def ai4os_fields(i):
     return "\n".join(lines), tables
 
 
-def module(i, rng):
+def module(i, rng, shape=TODAY):
     slug = f"module-{i:06d}"
-    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize() + f" {i}"
-    tags = rng.sample(TAG_POOL, rng.randint(3, 6))
+    sec = shape.sections
+    title = " ".join(shape.draw(rng, rng.randint(2, 5))).capitalize() + f" {i}"
+    tags = rng.sample(shape.pool, rng.randint(*shape.tags))
     year = 2017 + i % 9
     body = []
-    body.append("## What it does\n\n" + " ".join(sentence(rng) for _ in range(6)))
-    body.append("## Data\n\n" + "\n".join(f"- {sentence(rng, 8)}" for _ in range(5)))
+    body.append("## What it does\n\n" + paragraphs(rng, sec["what"], shape))
+    body.append("## Data\n\n" + "\n".join(f"- {sentence(rng, 8, shape)}" for _ in range(sec["data"])))
     body.append(
-        "## Predict\n\n" + " ".join(sentence(rng) for _ in range(4))
+        "## Predict\n\n" + paragraphs(rng, sec["predict"], shape)
         + "\n\n```python\nimport requests\n\nr = requests.post(\"http://127.0.0.1:5000/v2/models/"
         + slug + "/predict/\", files={\"data\": open(\"input.png\", \"rb\")})\nprint(r.json()[\"labels\"][:5])\n```"
     )
     body.append(
-        "## Retrain\n\n" + " ".join(sentence(rng) for _ in range(5))
+        "## Retrain\n\n" + paragraphs(rng, sec["retrain"], shape)
         + f" See [the documentation](https://docs.example.org/{slug}) and [the paper](https://doi.org/10.5281/zenodo.{1000000 + i})."
     )
-    body.append("## References\n\n" + "\n".join(f"{k + 1}. {sentence(rng, 10)}" for k in range(3)))
+    body.append("## References\n\n" + "\n".join(f"{k + 1}. {sentence(rng, 10, shape)}" for k in range(sec["references"])))
     fields, tables = ai4os_fields(i)
     return f"""+++
 title = "{title}"
-summary = "{sentence(rng, 12)}"
+summary = "{sentence(rng, 12, shape)}"
 category = "{CATEGORIES[i % len(CATEGORIES)]}"
 tags = [{", ".join(f'"{t}"' for t in tags)}]
 license = "{rng.choice(["MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0-or-later"])}"
@@ -98,17 +202,35 @@ docker = "https://hub.docker.com/r/example/{slug}"
 """ + "\n\n".join(body) + "\n"
 
 
+def tag_range(text):
+    lo, _, hi = text.partition("-")
+    try:
+        return int(lo), int(hi or lo)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected MIN-MAX, e.g. 3-12: {text!r}")
+
+
 def main():
-    n, out = int(sys.argv[1]), Path(sys.argv[2])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", type=int, help="the number of modules")
+    ap.add_argument("out", type=Path, help="the catalogue's directory")
+    ap.add_argument("--tag-pool", type=int, help="distinct tags (default 155, today's pool)")
+    ap.add_argument("--tags", type=tag_range, default=(3, 6), help="tags a module, MIN-MAX (default 3-6)")
+    ap.add_argument("--words", type=int, help="description length, about N words (default about 300)")
+    ap.add_argument("--vocab", type=int, help="vocabulary size, >= 153 (default: today's 153 English words, drawn uniformly)")
+    ap.add_argument("--zipf", type=float, default=1.0, help="with --vocab: the Zipf exponent (default 1.0)")
+    args = ap.parse_args()
+    shape = Shape(tag_pool=args.tag_pool, tags=args.tags, words=args.words, vocab=args.vocab, zipf=args.zipf)
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     for part in ("content", "theme"):
         if not (out / part).exists():
             shutil.copytree(REPO / part, out / part)
     mods = out / "modules"
     mods.mkdir(exist_ok=True)
-    for i in range(n):
+    for i in range(args.n):
         rng = random.Random(i)
-        (mods / f"module-{i:06d}.md").write_text(module(i, rng))
+        (mods / f"module-{i:06d}.md").write_text(module(i, rng, shape))
 
 
 if __name__ == "__main__":
