@@ -278,14 +278,19 @@ fn write_search_index(
 ) -> Result<(search::SearchIndex, search::ShardLayout)> {
     let index = search::SearchIndex::build(search::documents(site, rendered));
     let (json, (shards, texts)) = rayon::join(
-        || staging.put_with("search-index.json", |w| index.write_elasticlunr_json(w)),
+        // Opt-in (`[search] elasticlunr_json`): the site never reads it, and it is the
+        // biggest file of a large build.
+        || match site.settings.elasticlunr_json {
+            true => staging.put_with("search-index.json", |w| index.write_elasticlunr_json(w)),
+            false => Ok(()),
+        },
         || {
             rayon::join(
                 || {
                     let (files, layout) = index.shard_files(site);
                     files.into_iter().try_for_each(|f| staging.put(f)).map(|()| layout)
                 },
-                || index.text_files(rendered, |f| staging.put(f)),
+                || index.doc_files(site, rendered, |f| staging.put(f)),
             )
         },
     );

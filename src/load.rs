@@ -16,7 +16,9 @@ use crate::module::{self, Module};
 use crate::site::{Category, Page, Settings, Site};
 use crate::slug;
 
-pub const SITE_KEYS: &[&str] = &["title", "description", "base_url", "language", "repository", "page_size"];
+pub const SITE_KEYS: &[&str] = &["title", "description", "base_url", "language", "repository", "page_size", "search"];
+/// The keys of `content/site.toml`'s `[search]` table.
+pub const SEARCH_KEYS: &[&str] = &["elasticlunr_json"];
 pub const CATEGORY_KEYS: &[&str] = &["title", "summary", "order", "icon"];
 pub const PAGE_KEYS: &[&str] = &["title", "summary", "order", "in_nav"];
 /// Top-level output names a content page may not take.
@@ -104,6 +106,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Loaded> {
         language: "en".into(),
         repository: None,
         page_size: DEFAULT_PAGE_SIZE,
+        elasticlunr_json: false,
     });
     Ok(Loaded { site: Site { settings, categories, pages, modules }, diagnostics: diags })
 }
@@ -256,6 +259,12 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
     let language = f.string("language");
     let repository = f.string("repository");
     let page_size = f.integer("page_size");
+    let elasticlunr_json = f.table("search").is_some_and(|mut search| {
+        search.deny_unknown(SEARCH_KEYS, "search settings");
+        let on = search.boolean("elasticlunr_json").unwrap_or(false);
+        f.diags.append(&mut search.diags);
+        on
+    });
     let mut local = Vec::new();
     let base_url = base_url.and_then(|(u, span)| match url::Url::parse(&u) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
@@ -296,6 +305,7 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
         language: language.map(|l| l.0).unwrap_or_else(|| "en".into()),
         repository,
         page_size: page_size?,
+        elasticlunr_json,
     })
 }
 

@@ -40,8 +40,6 @@ pub const FIELDS: [&str; 5] = ["title", "tags", "summary", "category", "body"];
 /// Query-time boosts (elasticlunr keeps boosts out of the index): the search client and
 /// the tests use these.
 pub const BOOSTS: [(&str, u32); 5] = [("title", 3), ("tags", 2), ("summary", 1), ("category", 1), ("body", 1)];
-/// How many documents' result data share one `search-index/docs/<k>.json`.
-pub const DOC_CHUNK: usize = 8;
 /// A term shard is closed once it holds this many bytes (a term is never split).
 const SHARD_BYTES: usize = 16 * 1024;
 
@@ -291,11 +289,9 @@ impl SearchIndex {
             out.push(OutputFile { path: suffix_path(k), bytes });
         }
         let modules = self.modules(site);
-        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, &layout) });
-        out.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(&modules) });
-        for k in 0..modules.len().div_ceil(DOC_CHUNK) {
-            out.push(docs_chunk(&modules, k));
-        }
+        out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(&layout) });
+        out.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
+        out.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
         out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
         (out, layout)
     }
@@ -329,14 +325,16 @@ impl SearchIndex {
         (out, firsts)
     }
 
-    /// `search-index/text/<doc>.json` of every document, handed to `emit` as they are
-    /// made (in parallel).
-    pub fn text_files<E: Send>(
+    /// `search-index/docs/<doc>.json` of every document (its card and excerpt text),
+    /// handed to `emit` as they are made (in parallel).
+    pub fn doc_files<E: Send>(
         &self,
+        site: &Site,
         rendered: &BTreeMap<String, Rendered>,
         emit: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
-        self.refs.par_iter().enumerate().try_for_each(|(doc, slug)| emit(text_file(doc, rendered.get(slug))))
+        let modules = self.modules(site);
+        modules.par_iter().enumerate().try_for_each(|(doc, m)| emit(doc_file(site, doc, m, rendered.get(&m.slug))))
     }
 
     /// The modules in document order.
@@ -360,7 +358,8 @@ impl SearchIndex {
             first = false;
             let mut prev = 0;
             for (i, (doc, count)) in postings.iter().enumerate() {
-                let _ = write!(s, "{}{},{count}", if i == 0 { "" } else { "," }, doc - prev);
+                let length = self.lengths[*doc as usize][f];
+                let _ = write!(s, "{}{},{count},{length}", if i == 0 { "" } else { "," }, doc - prev);
                 prev = *doc;
             }
             s.push(']');
@@ -381,9 +380,13 @@ impl SearchIndex {
         let (before, after) = (analyse(&lang, &pipeline, old), analyse(&lang, &pipeline, new));
         for f in 0..FIELDS.len() {
             // Only terms whose count changed: an edited title rewrites a few shards, not
-            // every shard the description's words are in.
+            // every shard the description's words are in. But the postings carry the
+            // field's length, so when it changes every term of the field changes.
             let was: HashMap<&str, u32> = before.terms[f].iter().map(|(t, c)| (t.as_str(), *c)).collect();
             let is: HashMap<&str, u32> = after.terms[f].iter().map(|(t, c)| (t.as_str(), *c)).collect();
+            if before.lengths[f] != after.lengths[f] {
+                changed.terms.extend(is.keys().map(|t| t.to_string()));
+            }
             let terms = &mut self.fields[f];
             for (t, c) in &was {
                 if is.get(t) == Some(c) {
@@ -493,43 +496,26 @@ impl SearchIndex {
             removed.extend(delta.remove.map(path));
         }
         let modules = self.modules(site);
-        files.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(site, &modules, layout) });
-        files.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(&modules) });
-        let docs: Vec<usize> =
-            changed.docs.iter().filter_map(|slug| self.refs.binary_search_by(|r| r.as_str().cmp(slug)).ok()).collect();
-        // Only chunks a full build writes (all of them when every document is a module).
-        let chunks: BTreeSet<usize> =
-            docs.iter().map(|doc| doc / DOC_CHUNK).filter(|&k| k < modules.len().div_ceil(DOC_CHUNK)).collect();
-        files.extend(chunks.into_iter().map(|k| docs_chunk(&modules, k)));
-        files.extend(docs.iter().map(|&doc| text_file(doc, rendered.get(&self.refs[doc]))));
+        files.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(layout) });
+        files.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
+        files.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
+        let docs = changed.docs.iter().filter_map(|slug| self.refs.binary_search_by(|r| r.as_str().cmp(slug)).ok());
+        // Only documents a full build writes (all of them when every document is a module).
+        files.extend(
+            docs.filter_map(|doc| modules.get(doc).map(|m| doc_file(site, doc, m, rendered.get(&self.refs[doc])))),
+        );
         files.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
         Updated { files, removed }
     }
 
-    fn meta_json(&self, site: &Site, modules: &[&Module], layout: &ShardLayout) -> Vec<u8> {
-        let categories: Vec<(&str, &str)> =
-            site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
-        let category_index: HashMap<&str, usize> =
-            site.categories.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
-        let mut tags: Vec<&str> = modules.iter().flat_map(|m| m.tags.iter().map(|t| t.name.as_str())).collect();
-        tags.sort_unstable();
-        tags.dedup();
-        let tag_index: HashMap<&str, usize> = tags.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        let mut licenses: Vec<&str> = modules.iter().filter_map(|m| m.license.as_deref()).collect();
-        licenses.sort_unstable();
-        licenses.dedup();
-        let license_index: HashMap<&str, i64> = licenses.iter().enumerate().map(|(i, l)| (*l, i as i64)).collect();
-
+    /// `search-index/meta.json`: what every query needs, and nothing per document (its
+    /// size does not grow with the catalogue but through the shard lists).
+    fn meta_json(&self, layout: &ShardLayout) -> Vec<u8> {
         let int_refs: Vec<(usize, &str)> =
             self.refs.iter().enumerate().filter(|(_, r)| is_array_index(r)).map(|(i, r)| (i, r.as_str())).collect();
-        let lengths: serde_json::Map<String, serde_json::Value> = FIELDS
-            .iter()
-            .enumerate()
-            .map(|(f, name)| (name.to_string(), self.lengths.iter().map(|l| l[f]).collect::<Vec<_>>().into()))
-            .collect();
         let boosts: BTreeMap<&str, u32> = BOOSTS.iter().copied().collect();
         let mut meta = serde_json::json!({
-            "version": 1,
+            "version": 2,
             "ref": "slug",
             "fields": FIELDS,
             "boosts": boosts,
@@ -537,16 +523,9 @@ impl SearchIndex {
             "docCount": self.refs.len(),
             "intRefs": int_refs,
             "shards": layout.firsts,
-            "docChunk": DOC_CHUNK,
-            "categories": categories,
-            "tags": tags,
-            "licenses": licenses,
-            "lengths": lengths,
-            "category": modules.iter().map(|m| category_index.get(m.category.as_str()).copied().unwrap_or(0)).collect::<Vec<_>>(),
-            "license": modules.iter().map(|m| m.license.as_deref().map_or(-1, |l| license_index[l])).collect::<Vec<_>>(),
-            "use": modules.iter().map(|m| use_bits(m)).collect::<Vec<_>>(),
             "facets": "facets.json",
-            "docTags": modules.iter().map(|m| m.tags.iter().map(|t| tag_index[t.name.as_str()]).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            "tags": "tags.json",
+            "sort": "sort.json",
             "text": text::CAP,
         });
         // Absent for an empty vocabulary or term list: the client's "feature off".
@@ -563,12 +542,24 @@ impl SearchIndex {
     }
 }
 
-/// `search-index/facets.json`: the AI4OS vocabularies and, per document, its values of each
-/// as a bit mask. Apart from meta.json, off the first query's path: the search page
-/// fetches it for the filter counts once the first results are shown (at once when the
-/// URL filters by one of them).
-fn facets_json(modules: &[&Module]) -> Vec<u8> {
+/// `search-index/facets.json`: per document, its category, licence, use bits and AI4OS
+/// values (bit masks over the vocabularies), with the names they index. Off the first
+/// query's path: the search page fetches it when the filter panel is opened (at once when
+/// the URL filters by one of them).
+fn facets_json(site: &Site, modules: &[&Module]) -> Vec<u8> {
+    let categories: Vec<(&str, &str)> = site.categories.iter().map(|c| (c.slug.as_str(), c.title.as_str())).collect();
+    let category_index: HashMap<&str, usize> =
+        site.categories.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
+    let mut licenses: Vec<&str> = modules.iter().filter_map(|m| m.license.as_deref()).collect();
+    licenses.sort_unstable();
+    licenses.dedup();
+    let license_index: HashMap<&str, i64> = licenses.iter().enumerate().map(|(i, l)| (*l, i as i64)).collect();
     serde_json::json!({
+        "categories": categories,
+        "licenses": licenses,
+        "category": modules.iter().map(|m| category_index.get(m.category.as_str()).copied().unwrap_or(0)).collect::<Vec<_>>(),
+        "license": modules.iter().map(|m| m.license.as_deref().map_or(-1, |l| license_index[l])).collect::<Vec<_>>(),
+        "use": modules.iter().map(|m| use_bits(m)).collect::<Vec<_>>(),
         "vocab": {
             "task": vocabulary::TASKS.values,
             "library": vocabulary::LIBRARIES.values,
@@ -580,6 +571,19 @@ fn facets_json(modules: &[&Module]) -> Vec<u8> {
     })
     .to_string()
     .into_bytes()
+}
+
+/// `search-index/tags.json`: the tag names in byte order and, per document, its tags as
+/// indexes into them (in the module's order). Fetched only when the tag filter is opened
+/// (or the URL filters by a tag).
+fn tags_json(modules: &[&Module]) -> Vec<u8> {
+    let mut tags: Vec<&str> = modules.iter().flat_map(|m| m.tags.iter().map(|t| t.name.as_str())).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let tag_index: HashMap<&str, usize> = tags.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let doc_tags: Vec<Vec<usize>> =
+        modules.iter().map(|m| m.tags.iter().map(|t| tag_index[t.name.as_str()]).collect()).collect();
+    serde_json::json!({ "tags": tags, "docTags": doc_tags }).to_string().into_bytes()
 }
 
 /// meta.json's `use`: bit 1 predict, bit 2 train, bit 4 runs without a GPU (its inference
@@ -613,29 +617,28 @@ fn suffix_path(k: usize) -> String {
     format!("search-index/suffix/{k}.json")
 }
 
-/// `search-index/text/<doc>.json`: the excerpt text of a description, a JSON string.
-fn text_file(doc: usize, rendered: Option<&Rendered>) -> OutputFile {
-    OutputFile {
-        path: format!("search-index/text/{doc}.json"),
-        bytes: json(&text::excerpt(plain(rendered))).into_bytes(),
-    }
-}
-
 /// Whether every character of `s` is in the BMP (elasticlunr.js walks by UTF-16 unit).
 fn is_bmp(s: &str) -> bool {
     s.chars().all(|c| (c as u32) < 0x10000)
 }
 
-/// `search-index/docs/<k>.json`: `[slug, title, summary, created]` of documents
-/// `k * DOC_CHUNK ..`.
-fn docs_chunk(modules: &[&Module], k: usize) -> OutputFile {
-    let rows: Vec<(&str, &str, &str, String)> = modules
-        .iter()
-        .skip(k * DOC_CHUNK)
-        .take(DOC_CHUNK)
-        .map(|m| (m.slug.as_str(), m.title.as_str(), m.summary.as_str(), m.created.to_string()))
-        .collect();
-    OutputFile { path: format!("search-index/docs/{k}.json"), bytes: json(&rows).into_bytes() }
+/// `search-index/docs/<doc>.json`: what a result card shows, `[slug, title, summary,
+/// created, [category slug, category title], licence or null, use bits, [tags], excerpt
+/// text]`: one request per card shown, nothing for the others.
+fn doc_file(site: &Site, doc: usize, m: &Module, rendered: Option<&Rendered>) -> OutputFile {
+    let category = site.category(&m.category).map_or(m.category.as_str(), |c| c.title.as_str());
+    let row = serde_json::json!([
+        m.slug,
+        m.title,
+        m.summary,
+        m.created.to_string(),
+        [m.category.as_str(), category],
+        m.license,
+        use_bits(m),
+        m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        text::excerpt(plain(rendered)),
+    ]);
+    OutputFile { path: format!("search-index/docs/{doc}.json"), bytes: row.to_string().into_bytes() }
 }
 
 /// The order of elasticlunr.js's trie walk: code point by code point, ASCII digits
@@ -925,7 +928,7 @@ mod tests {
     }
 
     #[test]
-    fn shards_hold_every_term_in_index_order_with_gap_coded_postings() {
+    fn shards_hold_every_term_in_index_order_with_gap_coded_postings_and_lengths() {
         let idx = SearchIndex::build(vec![
             doc("b", ["alpha beta", "", "", "", "alpha alpha 2019"]),
             doc("a", ["beta", "", "", "", "gamma"]),
@@ -936,7 +939,7 @@ mod tests {
         assert_eq!(layout.firsts, ["2019"]);
         assert_eq!(
             text,
-            r#"[["2019",{"body":[1,1]}],["alpha",{"title":[1,1],"body":[1,2]}],["beta",{"title":[0,1,1,1]}],["gamma",{"body":[0,1]}]]"#
+            r#"[["2019",{"body":[1,1,3]}],["alpha",{"title":[1,1,2],"body":[1,2,3]}],["beta",{"title":[0,1,1,1,1,2]}],["gamma",{"body":[0,1,1]}]]"#
         );
     }
     fn empty_site() -> Site {
@@ -948,6 +951,7 @@ mod tests {
                 language: "en".into(),
                 repository: None,
                 page_size: 48,
+                elasticlunr_json: false,
             },
             categories: Vec::new(),
             pages: Vec::new(),
@@ -1046,7 +1050,7 @@ mod tests {
     ) -> (BTreeMap<String, Vec<u8>>, ShardLayout) {
         let (files, layout) = idx.shard_files(&empty_site());
         let texts = std::sync::Mutex::new(Vec::new());
-        idx.text_files(rendered, |f| -> Result<(), ()> {
+        idx.doc_files(&empty_site(), rendered, |f| -> Result<(), ()> {
             texts.lock().unwrap().push(f);
             Ok(())
         })
@@ -1162,8 +1166,10 @@ mod tests {
                 2 => assert!(removed("/fuzzy/") && removed("/suffix/"), "{:?}", updated.removed),
                 _ => assert_eq!(fuzzy_written + suffix_written, 0, "{written:?}"),
             }
-            let doc = idx.refs.binary_search(&slug.to_string()).unwrap();
-            assert!(written.contains(&format!("search-index/text/{doc}.json")), "{written:?}");
+            // (The result cards, docs/<doc>.json, are a module's: tests/suite/serve.rs.)
+            for file in ["meta", "facets", "tags", "sort"] {
+                assert!(written.contains(&format!("search-index/{file}.json")), "{written:?}");
+            }
         }
     }
 }

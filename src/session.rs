@@ -5,10 +5,11 @@
 //! home/category/tag list page holding its card (lists are in slug order, so the card
 //! does not move), the home page's first page (newest modules), the feeds, and in
 //! `search-index/` the shards of the terms whose counts changed, the fuzzy and suffix
-//! shards whose bytes changed (stale ones deleted), meta, its result data and excerpt
-//! text, and the sort keys. Anything else (a new or deleted module, a changed
+//! shards whose bytes changed (stale ones deleted), meta, facets and tags, its result
+//! card (`docs/<doc>.json`), and the sort keys. Anything else (a new or deleted module, a changed
 //! category or tag, `content/`, `theme/`) makes a full build, as does any doubt.
-//! What no page shows, `search-index.json` (~55 MB at 10,000 modules), `catalogue.json`
+//! What no page shows, `search-index.json` (when `[search] elasticlunr_json` asks for it;
+//! ~55 MB at 10,000 modules), `catalogue.json`
 //! and the sitemap, is rewritten by [`Session::finish`], which `serve` calls once it is idle
 //! (the tabs have reloaded by then).
 
@@ -82,10 +83,12 @@ impl Session {
         if !self.behind {
             return Ok(());
         }
-        let mut bytes = Vec::new();
-        built.index.write_elasticlunr_json(&mut bytes).map_err(Error::io("write", "search-index.json"))?;
-        put(&built.output, OutputFile { path: "search-index.json".into(), bytes })?;
         let site = &built.site;
+        if site.settings.elasticlunr_json {
+            let mut bytes = Vec::new();
+            built.index.write_elasticlunr_json(&mut bytes).map_err(Error::io("write", "search-index.json"))?;
+            put(&built.output, OutputFile { path: "search-index.json".into(), bytes })?;
+        }
         for (path, text) in [("catalogue.json", outputs::catalogue_json(site)), ("sitemap.xml", outputs::sitemap(site))]
         {
             put(&built.output, OutputFile { path: path.into(), bytes: text.into_bytes() })?;

@@ -15,6 +15,9 @@ pub struct Settings {
     pub repository: Option<String>,
     /// Modules per list page before pagination.
     pub page_size: usize,
+    /// `[search] elasticlunr_json`: also write `search-index.json` (elasticlunr.js's
+    /// format), which the site itself never reads. Off by default.
+    pub elasticlunr_json: bool,
 }
 
 #[derive(Debug, Clone)]

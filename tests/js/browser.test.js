@@ -94,7 +94,7 @@ function browserTests() {
   const open = [];
 
   test.before(async () => {
-    site = buildSite();
+    site = buildSite({ elasticlunr: true });
     search = readSearchIndex(site.dir);
     data = { modules: search.modules };
     const client = await loadClient();
@@ -185,7 +185,19 @@ function browserTests() {
     await page.keyboard.type(q, { delay });
   }
 
+  /* Opens the filter panel (closed until the visitor opens it, or the URL filters), and
+     waits for its counts. */
+  async function openFilters(page) {
+    await page.waitForSelector('#search-facets details.facet-panel');
+    if (!(await page.$eval('#search-facets details.facet-panel', (d) => d.open))) {
+      await page.click('#search-facets details.facet-panel > summary');
+    }
+    await page.waitForSelector('#search-facets input[data-facet="category"]');
+  }
+
+  /* The category filter's boxes, the panel opened first. */
   async function categoryFacets(page) {
+    await openFilters(page);
     return page.$$eval('#search-facets input[data-facet="category"]', (boxes) => boxes.map((box) => ({
       value: box.value,
       checked: box.checked,
@@ -347,6 +359,7 @@ function browserTests() {
     const expected = vocabularyCounts();
     await page.goto('search/index.html');
     await page.click('#search-input');
+    await openFilters(page);
     await page.waitForSelector('#search-facets input[data-facet="task"]');
     for (const key of ['task', 'library', 'data', 'gpu']) {
       const boxes = await facetBoxes(page, key);
@@ -391,7 +404,7 @@ function browserTests() {
     assert.ok(box && box.checked, 'the filter is ticked');
   });
 
-  browserTest('the page reads search-index/: meta.json on focus, then a few shards and result chunks per query', async (page) => {
+  browserTest('the page reads search-index/: meta.json on focus, a few shards and the cards shown per query, the filters\' data when opened', async (page) => {
     const seen = searchRequests(page);
     await page.goto('search/index.html');
     await page.waitForLoadState('networkidle');
@@ -402,25 +415,40 @@ function browserTests() {
     const total = Object.keys(data.modules).length;
     assert.equal(await page.textContent(STATUS), `${total} modules in the catalogue: type to search, or pick a filter.`);
     assert.equal(await page.$$eval(RESULT_LINKS, (as) => as.length), 0, 'the bare page lists nothing');
-    assert.ok((await categoryFacets(page)).reduce((n, f) => n + f.count, 0) === total, 'the facets count every module');
-    /* the filter panel's task, library and data type counts come from facets.json, fetched
-       once meta.json's panel is drawn, after it */
-    await page.waitForSelector('#search-facets input[data-facet="task"]');
-    assert.deepEqual(seen, ['search-index/meta.json', 'search-index/facets.json'], 'focus fetches meta.json, then facets.json, nothing else');
+    assert.deepEqual(seen, ['search-index/meta.json'], 'focus fetches meta.json, nothing else');
+    assert.equal(await page.$eval('#search-facets details.facet-panel', (d) => d.open), false, 'the filter panel starts closed');
 
     await page.fill('#search-input', 'satellite'); /* one input event, as when pasted */
     const count = await settled(page, 'satellite');
     const expected = (await engineRefs('satellite', true)).slice(0, PAGE_SIZE);
     assert.deepEqual(await resultRefs(page), expected);
     const shards = seen.filter((p) => p.startsWith('search-index/terms/'));
-    const chunks = seen.filter((p) => p.startsWith('search-index/docs/'));
+    const cards = seen.filter((p) => p.startsWith('search-index/docs/'));
     const sharded = search.sharded();
     const needed = sharded.shardsFor('satellite', pageOptions()).map((k) => `search-index/terms/${k}.json`);
     assert.deepEqual(shards, needed, 'exactly the shards of the query\'s terms');
     assert.ok(shards.length <= 2, `a shard or two: ${shards.join(' ')}`);
-    const shownChunks = [...new Set(expected.map((slug) => Math.floor(data.modules[slug].doc / search.meta.docChunk)))];
-    assert.deepEqual(chunks.slice().sort(), shownChunks.map((k) => `search-index/docs/${k}.json`).sort(),
-      `the result data of the ${Math.min(count, PAGE_SIZE)} results shown, no more`);
+    assert.deepEqual(cards.slice().sort(), expected.map((slug) => `search-index/docs/${data.modules[slug].doc}.json`).sort(),
+      `the data of the ${Math.min(count, PAGE_SIZE)} results shown, one file each, no more`);
+    assert.ok(!seen.some((p) => /facets\.json$|tags\.json$/.test(p)), 'no filter data while the panel is closed');
+
+    /* the panel opened: facets.json, then exact counts over the results; the tags only
+       when their own disclosure is opened */
+    const facets = await categoryFacets(page);
+    assert.equal(facets.reduce((n, f) => n + f.count, 0), count, 'the category counts add up to the results');
+    assert.ok(seen.includes('search-index/facets.json') && !seen.includes('search-index/tags.json'), 'facets.json, not yet tags.json');
+    assert.equal(await page.$$eval('#search-facets input[data-facet="tag"]', (b) => b.length), 0, 'no tag boxes yet');
+    await page.click('#search-facets details.facet-tags > summary');
+    await page.waitForSelector('#search-facets input[data-facet="tag"]');
+    assert.ok(seen.includes('search-index/tags.json'), 'the tag filter opened: tags.json');
+    const tagCounts = await facetBoxes(page, 'tag');
+    const tagged = new Map();
+    for (const slug of await engineRefs('satellite', true)) {
+      for (const t of data.modules[slug].tags) tagged.set(t, (tagged.get(t) || 0) + 1);
+    }
+    for (const box of tagCounts) assert.equal(box.count, tagged.get(box.value), `tag ${box.value}: its modules among the results`);
+    const top = [...tagged.values()].sort((a, b) => b - a)[0];
+    assert.equal(Math.max(...tagCounts.map((b) => b.count)), top, 'the most frequent tag is listed');
     for (const p of seen) {
       assert.ok(p.startsWith('search-index/'), `${p}: the page reads search-index/ only`);
     }

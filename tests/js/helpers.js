@@ -3,15 +3,13 @@
    (loadClient(): a promise of it, see lib/client.js),
    the real catalogue's text, and one build of the real catalogue into a temp dir. */
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const { loadClient } = require('./lib/client');
 
 /* The build binary, found as lib/site.js finds it. */
-const { binary } = require('./lib/site');
+const { buildSite: buildSiteIn } = require('./lib/site');
 const { readSearchIndex } = require('./lib/searchindex');
 
 let built = null;
@@ -20,9 +18,9 @@ let built = null;
    slug)}. */
 function buildSite() {
   if (built) return built;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-js-'));
-  const out = path.join(tmp, 'public');
-  execFileSync(binary(), ['build', '--root', ROOT, '--output', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  /* the real catalogue as it is, with `[search] elasticlunr_json` on */
+  const site = buildSiteIn({ fixtures: [], elasticlunr: true });
+  const out = site.dir;
   const search = readSearchIndex(out);
   built = {
     dir: out,
@@ -30,7 +28,7 @@ function buildSite() {
     search,
     modules: search.modules,
   };
-  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  process.on('exit', site.cleanup);
   return built;
 }
 

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{self, real_build, RealBuild};
+use crate::common::{self, real_build, RealBuild, TestSite};
 
 /// The real build, asserted to have succeeded.
 fn built() -> &'static RealBuild {
@@ -55,10 +55,36 @@ fn site_wide_files_exist() {
         "sitemap.xml",
         "atom.xml",
         "catalogue.json",
-        "search-index.json",
+        "search-index/meta.json",
     ] {
         assert!(b.public.join(f).is_file(), "{f} is missing");
     }
+    // Opt-in: no page reads it.
+    assert!(!b.public.join("search-index.json").exists(), "search-index.json without `[search] elasticlunr_json`");
+}
+
+/// `[search] elasticlunr_json = true` writes `search-index.json`, an elasticlunr.js 0.9.5
+/// index whose ref is the slug (tests/js load it in elasticlunr.js); a typo in the table
+/// is an error at its line.
+#[test]
+fn search_index_json_is_written_when_asked_for() {
+    let site = TestSite::new();
+    site.fixture("browser/cpu-only-scorer.md");
+    let settings = site.path("content/site.toml");
+    let text = common::read(&settings);
+    fs::write(&settings, format!("{text}\n[search]\nelasticlunr_json = true\n")).unwrap();
+    site.build().expect(0);
+    // (Its word tries nest deeper than serde_json's recursion limit: checked as text.)
+    let index = common::read(&site.public().join("search-index.json"));
+    assert!(index.starts_with('{') && index.contains("\"ref\":\"slug\"") && index.contains("\"version\":\"0.9.5\""));
+
+    fs::write(&settings, format!("{text}\n[search]\nelasticlunr = true\n")).unwrap();
+    let line = text.lines().count() + 3;
+    site.build()
+        .expect(1)
+        .stderr_has(&format!("content/site.toml:{line}:1"))
+        .stderr_has("unknown key `search.elasticlunr`")
+        .stderr_has("did you mean `elasticlunr_json`?");
 }
 
 #[test]
@@ -105,10 +131,6 @@ fn catalogue_json_lists_every_module() {
     let listed: Vec<&str> = json["modules"].as_array().unwrap().iter().map(|m| m["slug"].as_str().unwrap()).collect();
     let files: Vec<String> = module_files().into_iter().map(|(s, _)| s).collect();
     assert_eq!(listed, files);
-    // The search index is an elasticlunr.js 0.9.5 index whose ref is the slug. (Its word
-    // tries nest deeper than serde_json's recursion limit: checked as text.)
-    let index = common::read(&b.public.join("search-index.json"));
-    assert!(index.starts_with('{') && index.contains("\"ref\":\"slug\"") && index.contains("\"version\":\"0.9.5\""));
 }
 
 /// Crawls every page: each relative `href`/`src`/`action` must name a file of the output.

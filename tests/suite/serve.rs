@@ -528,12 +528,12 @@ fn an_edit_updates_the_site_as_a_full_build_would() {
         std::thread::sleep(Duration::from_millis(100));
     }
     // New words (zebra, quaggas, okapis...) reached the fuzzy and suffix shards and the
-    // excerpt text, so the comparison above covered their update.
+    // result card's excerpt text, so the comparison above covered their update.
     let changed: Vec<&String> = full.keys().filter(|k| before.get(*k) != full.get(*k)).collect();
-    for dir in ["search-index/fuzzy/", "search-index/suffix/", "search-index/text/"] {
+    for dir in ["search-index/fuzzy/", "search-index/suffix/", "search-index/docs/"] {
         assert!(changed.iter().any(|k| k.starts_with(dir)), "no file of {dir} changed: {changed:?}");
     }
-    let text = changed.iter().find(|k| k.starts_with("search-index/text/")).unwrap();
+    let text = changed.iter().find(|k| k.starts_with("search-index/docs/")).unwrap();
     assert!(String::from_utf8_lossy(&full[*text]).contains("okapis"), "{text}");
 }
 

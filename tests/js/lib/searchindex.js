@@ -1,7 +1,7 @@
 'use strict';
 /* A build's sharded search index (search-index/, docs/search-index.md) read from disk, for
    the tests: the search client's ShardedIndex with a loader reading the shard files, and
-   every module's search data (result data + meta.json's columns) by slug. */
+   every module's search data (docs/<doc>.json) by slug. */
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -16,7 +16,8 @@ function readJson(file) {
    - sharded(): a fresh ShardedIndex reading the files from disk (`reads` lists what it read;
      the client must be loaded: lib/client.js's loadClient());
    - modules: {slug: {doc, title, summary, created, category, categoryTitle, tags, license,
-     predict, train}} for every document, from meta.json and docs/<k>.json;
+     predict, train, text}} for every document, from docs/<doc>.json (checked against
+     facets.json's and tags.json's columns);
    - fields: meta.json's boosts as elasticlunr's `fields` option (in meta.json's order, as
      the page builds it). */
 function readSearchIndex(dir) {
@@ -24,25 +25,31 @@ function readSearchIndex(dir) {
   const meta = readJson(path.join(base, 'meta.json'));
   const load = (p) => readJson(path.join(base, ...p.split('/')));
   const modules = {};
-  const chunks = Math.ceil(meta.docCount / meta.docChunk);
-  for (let k = 0; k < chunks; k++) {
-    load(`docs/${k}.json`).forEach((row, i) => {
-      const doc = k * meta.docChunk + i;
-      const [slug, title, summary, created] = row;
-      const category = meta.categories[meta.category[doc]];
-      modules[slug] = {
-        doc,
-        title,
-        summary,
-        created,
-        category: category[0],
-        categoryTitle: category[1],
-        tags: meta.docTags[doc].map((t) => meta.tags[t]),
-        license: meta.license[doc] >= 0 ? meta.licenses[meta.license[doc]] : null,
-        predict: (meta.use[doc] & 1) !== 0,
-        train: (meta.use[doc] & 2) !== 0,
-      };
-    });
+  const facets = readJson(path.join(base, meta.facets));
+  const tags = readJson(path.join(base, meta.tags));
+  for (let doc = 0; doc < meta.docCount; doc++) {
+    const [slug, title, summary, created, category, license, use, docTags, text] = load(`docs/${doc}.json`);
+    modules[slug] = {
+      doc,
+      title,
+      summary,
+      created,
+      category: category[0],
+      categoryTitle: category[1],
+      tags: docTags,
+      license,
+      predict: (use & 1) !== 0,
+      train: (use & 2) !== 0,
+      text,
+    };
+    /* the filters' columns say the same as the card */
+    const columnTags = tags.docTags[doc].map((t) => tags.tags[t]);
+    const columnCategory = facets.categories[facets.category[doc]][0];
+    const columnLicense = facets.license[doc] >= 0 ? facets.licenses[facets.license[doc]] : null;
+    if (JSON.stringify(columnTags) !== JSON.stringify(docTags) || columnCategory !== category[0] ||
+        columnLicense !== license || facets.use[doc] !== use) {
+      throw new Error(`search-index/docs/${doc}.json and the filter columns disagree about ${slug}`);
+    }
   }
   const fields = {};
   for (const [field, boost] of Object.entries(meta.boosts)) fields[field] = { boost };

@@ -64,15 +64,22 @@ function failure(error) {
   return error.message || String(error);
 }
 
+/* Turns on `[search] elasticlunr_json` in a site root's content/site.toml: the build then
+   also writes search-index.json, which the equivalence tests load in elasticlunr.js. */
+function enableElasticlunrJson(root) {
+  fs.appendFileSync(path.join(root, 'content', 'site.toml'), '\n[search]\nelasticlunr_json = true\n');
+}
+
 /* Builds the site into a fresh temp dir; returns {root, dir (the output), cleanup()}.
    `options.fixtures`: the directories whose module files are added (default
-   [FIXTURES]). */
+   [FIXTURES]); `options.elasticlunr`: also write search-index.json. */
 function buildSite(options = {}) {
   const fixtures = options.fixtures || [FIXTURES];
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'marketplace-browser-'));
   for (const name of ['modules', 'content', 'theme']) {
     fs.cpSync(path.join(ROOT, name), path.join(root, name), { recursive: true });
   }
+  if (options.elasticlunr) enableElasticlunrJson(root);
   for (const dir of fixtures) {
     for (const name of fixtureFiles(dir)) {
       const target = path.join(root, 'modules', name);
@@ -93,4 +100,4 @@ function buildSite(options = {}) {
   return { root, dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
-module.exports = { ROOT, FIXTURES, binary, buildSite, failure, fixtureFiles, targetDir };
+module.exports = { ROOT, FIXTURES, binary, buildSite, enableElasticlunrJson, failure, fixtureFiles, targetDir };

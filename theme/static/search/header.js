@@ -4,8 +4,9 @@
 
    - Nothing is fetched until the box gets focus; then search-index/meta.json (openIndex,
      shared with the search page), and as the visitor types the shards the query needs
-     (tolerant.js: typos and suffixes), the result data of the results shown and their
-     description texts (text/<doc>.json, for the excerpt).
+     (tolerant.js: typos and suffixes), and the result data of the results shown
+     (docs/<doc>.json: title, category, summary and the description's text for the
+     excerpt).
    - Typing waits DEBOUNCE_MS after the last key; every query has a number and an older
      one that finishes late never overwrites a newer one.
    - The popup shows at most MAX_RESULTS options (title, category, a short passage with
@@ -177,8 +178,8 @@ function setUp(form, input) {
 
     top.forEach(function (hit, i) {
       var doc = hit.doc;
-      var row = index.row(doc) || [String(doc), String(doc), '', ''];
-      var category = meta.categories[meta.category[doc]] || ['', ''];
+      var row = index.row(doc) || [String(doc), String(doc), '', '', ['', '']];
+      var category = row[4] || ['', ''];
       var option = el('li', 'hs-option cat-' + category[0]);
       option.id = input.id + '-option-' + i;
       option.setAttribute('role', 'option');

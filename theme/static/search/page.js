@@ -5,7 +5,7 @@
    attributes, never as HTML. */
 import { hasOwn, NOTHING } from './text.js';
 import { openIndex } from './sharded.js';
-import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadedText } from './tolerant.js';
 import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 
@@ -13,24 +13,25 @@ import { marked, excerpt, appendMarked } from './excerpt.js';
 
    The page reads search-index/ (docs/search-index.md), never the monolithic index:
    - meta.json when the search box first gets focus (at once when the URL carries a
-     query, filters or a sort): the fields, the shards' first terms, and per document
-     its field lengths and facet columns (category, tags, licence, use);
-   - facets.json (the AI4OS task, library and data type of each document) once the first
-     results or the bare filter panel are drawn, off the first query's path (at once when
-     the URL filters by one of them);
+     query, filters or a sort): the fields, the shards' first terms; nothing per
+     document, so its size does not grow with the catalogue;
    - per query, only the term shards its terms need (cached): one per exact term, the
      run of shards that can hold the terms starting with the last term when it is
-     matched as a prefix;
-   - the result data (docs/<k>.json, docChunk documents each) of the results shown;
+     matched as a prefix; the postings carry the field lengths the scorer needs;
+   - the result data of the results shown (docs/<doc>.json: the card and the text of
+     its excerpt, one request per card);
+   - facets.json (each document's category, licence, use and AI4OS values) only when
+     the filter panel is opened, at once when the URL filters by one of them; tags.json
+     (each document's tags) only when the tag filter is opened, or the URL filters by a
+     tag;
    - sort.json when results are sorted by date or title, and for the listing without a
      query (newest first).
    The last word typed also matches as a prefix (`prefixLast`), but only once its term
    has at least PREFIX_MIN (3) characters: "c" alone would match, and fetch, every term
-   starting with "c". Facets count over all the hits, from meta.json's columns.
-   tolerant.js adds typo tolerance and suffix matching (off with ?exact=1, the "search
-   instead for" link of a corrected query): the fuzzy and suffix shards a query needs
-   are fetched with its term shards, and the description text of each result shown
-   (text/<doc>.json), for its excerpt.
+   starting with "c". Facets count over all the hits, exactly, from facets.json's and
+   tags.json's columns. tolerant.js adds typo tolerance and suffix matching (off with
+   ?exact=1, the "search instead for" link of a corrected query): the fuzzy and suffix
+   shards a query needs are fetched with its term shards.
 
    Typing: when everything a query needs is loaded it runs at once, on the key. When it
    needs shards, they are fetched at once after a pause in typing, but keys that follow
@@ -45,14 +46,15 @@ var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a f
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
 var FACET_KEYS = ['category', 'tag', 'license', 'use', 'task', 'library', 'data', 'gpu'];
-/* meta.json's `use` bits past predict (1) and train (2): what inference needs */
+/* facets.json's `use` bits past predict (1) and train (2): what inference needs */
 var NO_GPU = 4;
 
-/* Facet groups over meta.json's per-document columns (and facets.json's, once loaded:
-   `facets`, else null): URL parameter, legend, the values (strings, as in the URL),
-   each document's values (`byDoc[doc]`: indexes into `values`), how a value reads. */
-function facetGroups(meta, facets) {
-  var n = meta.docCount;
+/* Facet groups over facets.json's per-document columns (and tags.json's, once loaded:
+   `tags`, else null): URL parameter, legend, the values (strings, as in the URL), each
+   document's values (`byDoc[doc]`: indexes into `values`), how a value reads. In the
+   panel's order; the tag group only once tags.json is loaded. */
+function facetGroups(facets, tags) {
+  var n = facets.category.length;
   var column = function (of) {
     var out = new Array(n);
     for (var doc = 0; doc < n; doc++) out[doc] = of(doc);
@@ -63,42 +65,46 @@ function facetGroups(meta, facets) {
     for (var i = 0; i < count; i++) out.push([i]);
     return out;
   };
-  var titles = meta.categories.map(function (c) { return c[1] || c[0]; });
-  var categories = singles(meta.categories.length);
-  var licences = singles(meta.licenses.length + 1);
+  var titles = facets.categories.map(function (c) { return c[1] || c[0]; });
+  var categories = singles(facets.categories.length);
+  var licences = singles(facets.licenses.length + 1);
   var uses = [[], [0], [1], [0, 1]];
   var group = function (fields) {
     fields.index = new Map(fields.values.map(function (v, i) { return [v, i]; }));
     return fields;
   };
-  return [
+  var out = [
     group({ key: 'category', legend: 'Category',
-      values: meta.categories.map(function (c) { return c[0]; }),
-      byDoc: column(function (doc) { return categories[meta.category[doc]] || NOTHING; }),
-      label: function (i) { return titles[i]; } }),
-    group({ key: 'tag', legend: 'Tag', limit: TOP_TAGS,
-      values: meta.tags.slice(),
-      byDoc: column(function (doc) { return meta.docTags[doc] || NOTHING; }),
-      label: function (i) { return meta.tags[i]; } }),
+      values: facets.categories.map(function (c) { return c[0]; }),
+      byDoc: column(function (doc) { return categories[facets.category[doc]] || NOTHING; }),
+      label: function (i) { return titles[i]; } })
+  ];
+  if (tags) {
+    out.push(group({ key: 'tag', legend: 'Tag', limit: TOP_TAGS,
+      values: tags.tags.slice(),
+      byDoc: column(function (doc) { return tags.docTags[doc] || NOTHING; }),
+      label: function (i) { return tags.tags[i]; } }));
+  }
+  out.push(
     group({ key: 'license', legend: 'Licence',
-      values: meta.licenses.concat([NO_LICENCE]),
+      values: facets.licenses.concat([NO_LICENCE]),
       byDoc: column(function (doc) {
-        var l = meta.license[doc];
-        return licences[l >= 0 && l < meta.licenses.length ? l : meta.licenses.length];
+        var l = facets.license[doc];
+        return licences[l >= 0 && l < facets.licenses.length ? l : facets.licenses.length];
       }),
-      label: function (i) { return i < meta.licenses.length ? meta.licenses[i] : 'Not stated'; } }),
+      label: function (i) { return i < facets.licenses.length ? facets.licenses[i] : 'Not stated'; } }),
     group({ key: 'use', legend: 'Use', fixedOrder: true,
       values: ['predict', 'train'],
-      byDoc: column(function (doc) { return uses[meta.use[doc] & 3]; }),
+      byDoc: column(function (doc) { return uses[facets.use[doc] & 3]; }),
       label: function (i) { return i === 0 ? 'Predict' : 'Train'; } })
-  ].concat(vocabularyGroups(meta, facets, column, group));
+  );
+  return out.concat(vocabularyGroups(facets, column, group));
 }
 
 /* The AI4OS vocabularies (facets.json's `vocab`, each document's values a bit mask over
-   one: `task`, `library`, `dataType`; none before the file is loaded) and "runs without
-   a GPU" (a `use` bit of meta.json). */
-function vocabularyGroups(meta, facets, column, group) {
-  var vocab = facets && facets.vocab;
+   one: `task`, `library`, `dataType`) and "runs without a GPU" (a `use` bit). */
+function vocabularyGroups(facets, column, group) {
+  var vocab = facets.vocab || {};
   var masks = function (names, bits) {
     var memo = new Map();
     return column(function (doc) {
@@ -118,21 +124,14 @@ function vocabularyGroups(meta, facets, column, group) {
       label: function (i) { return names[i]; } });
   };
   var only = [0];
-  var gpu = group({ key: 'gpu', legend: 'Hardware', fixedOrder: true, values: ['no'],
-    byDoc: column(function (doc) { return meta.use[doc] & NO_GPU ? only : NOTHING; }),
-    label: function () { return 'Runs without a GPU'; } });
-  if (!vocab) return [gpu];
   return [
     named('task', 'Task', vocab.task || NOTHING, facets.task),
     named('library', 'Library', vocab.library || NOTHING, facets.library),
     named('data', 'Data type', vocab.dataType || NOTHING, facets.dataType),
-    gpu
+    group({ key: 'gpu', legend: 'Hardware', fixedOrder: true, values: ['no'],
+      byDoc: column(function (doc) { return facets.use[doc] & NO_GPU ? only : NOTHING; }),
+      label: function () { return 'Runs without a GPU'; } })
   ];
-}
-
-/* Whether the state filters by a value of facets.json's vocabularies. */
-function wantsVocabulary(state) {
-  return state.task.length > 0 || state.library.length > 0 || state.data.length > 0;
 }
 
 function slugify(s) {
@@ -227,7 +226,7 @@ function startSearchPage() {
   var state = readState(window.location.search);
   var meta = null;
   var engine = null;
-  var groups = null;
+  var groups = [];      /* facetGroups, once facets.json is loaded */
   var everyDoc = null;
   var options = null;
   var loading = null;   /* the promise of meta.json */
@@ -242,6 +241,8 @@ function startSearchPage() {
   var renders = 0;       /* the number of the latest render */
   var facets = null;     /* facets.json, once loaded */
   var facetsLoading = null;
+  var tagData = null;    /* tags.json, once loaded */
+  var tagsLoading = null;
   var shownHits = null;  /* the hits whose filter counts the panel shows */
 
   input.value = state.q;
@@ -307,14 +308,13 @@ function startSearchPage() {
   function loadMeta() {
     if (loading) return loading;
     buildUi();
-    /* The (still empty) filter panel appears with the status line, not later with the
+    /* The (closed) filter panel appears with the status line, not later with the
        results: the results then never move down or aside when they arrive. */
     if (facetsBox) facetPanel();
     ui.status.textContent = 'Loading the search index…';
     ui.sortLabel.hidden = true;
     loading = openIndex(metaUrl).then(function (opened) {
       meta = opened.meta;
-      groups = facetGroups(meta, null);
       everyDoc = [];
       for (var doc = 0; doc < meta.docCount; doc++) everyDoc.push(doc);
       /* the last word also matches as a prefix (sharded.js's searchOptions) */
@@ -328,14 +328,16 @@ function startSearchPage() {
     return loading;
   }
 
-  /* facets.json (the AI4OS filters), once: then the filter panel gets their groups.
-     A failure lets a later render try again. */
+  /* facets.json, once (when the panel is opened, or the state filters): then the
+     filter panel gets its groups. A failure lets a later render try again. */
   function loadFacets() {
     if (!facetsLoading) {
       facetsLoading = engine.fetch(meta.facets).then(function (json) {
-        if (!json || !json.vocab) throw new Error('search-index/' + meta.facets + ' has no vocabularies');
+        if (!json || !Array.isArray(json.category) || json.category.length !== meta.docCount || !json.vocab) {
+          throw new Error('search-index/' + meta.facets + ' does not hold the filters of ' + meta.docCount + ' modules');
+        }
         facets = json;
-        groups = facetGroups(meta, facets);
+        groups = facetGroups(facets, tagData);
         if (shownHits) renderFacets(shownHits);
       }, function (error) {
         facetsLoading = null;
@@ -343,6 +345,25 @@ function startSearchPage() {
       });
     }
     return facetsLoading;
+  }
+
+  /* tags.json, once (when the tag filter is opened, or the state filters by a tag). */
+  function loadTags() {
+    if (!tagsLoading) {
+      tagsLoading = Promise.all([loadFacets(), engine.fetch(meta.tags)]).then(function (both) {
+        var json = both[1];
+        if (!json || !Array.isArray(json.docTags) || json.docTags.length !== meta.docCount) {
+          throw new Error('search-index/' + meta.tags + ' does not hold the tags of ' + meta.docCount + ' modules');
+        }
+        tagData = json;
+        groups = facetGroups(facets, tagData);
+        if (shownHits) renderFacets(shownHits);
+      }, function (error) {
+        tagsLoading = null;
+        throw error;
+      });
+    }
+    return tagsLoading;
   }
 
   /* Brings the page up to date with `state`: loads what it needs (meta.json, shards,
@@ -387,7 +408,8 @@ function startSearchPage() {
         }));
       }
       if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
-      if (!facets && meta.facets && wantsVocabulary(state)) waits.push(loadFacets());
+      if (!facets && hasFilters(state)) waits.push(loadFacets());
+      if (!tagData && state.tag.length) waits.push(loadTags());
       if (waits.length) {
         Promise.all(waits).then(step, failed);
         return;
@@ -410,11 +432,11 @@ function startSearchPage() {
         return;
       }
       var docs = view.sorted.slice(0, shown);
-      var texts = view.plan ? docs.filter(function (doc) { return loadedText(engine, doc) === undefined; }) : NOTHING;
-      if (engine.missingChunks(docs).length || texts.length) {
-        /* the result data and the excerpts' texts side by side: the cards are drawn
-           whole, never growing when an excerpt arrives */
-        Promise.all([engine.loadDocs(docs)].concat(texts.map(function (doc) { return loadText(engine, doc); }))).then(step, failed);
+      var missing = docs.filter(function (doc) { return !engine.row(doc); });
+      if (missing.length) {
+        /* each card's data holds its excerpt's text: the cards are drawn whole, never
+           growing when an excerpt arrives */
+        engine.loadDocs(missing).then(step, failed);
         return;
       }
       writeUrl();
@@ -550,7 +572,8 @@ function startSearchPage() {
   /* The filter panel, updated in place: each group's fieldset and each value's label are
      built once and kept (`facetParts`), and a keystroke only changes the counts, the
      order and which values are listed, so the page lays out a few numbers again rather
-     than the whole panel. */
+     than the whole panel. The counts are computed only while the panel is open; the
+     tags, in a disclosure of their own, only while it is open too. */
   var facetParts = null;
   function renderFacets(hits) {
     if (!facetsBox) return;
@@ -560,24 +583,53 @@ function startSearchPage() {
     var panel = facetPanel();
     var selected = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
     setText(panel.title, selected ? 'Filter (' + selected + ' selected)' : 'Filter');
+    if (!panel.details.open || !meta) return;
+    if (!facets) {
+      panelNote('Loading the filters…');
+      loadFacets().catch(function (error) {
+        panelNote('The filters could not be loaded (' + (error && error.message ? error.message : 'unknown error') + ').');
+      });
+      return;
+    }
+    panelNote(null);
     if (!facetParts) facetParts = { groups: new Map(), clear: null }; /* by group key */
     var body = panel.body;
+    var tagBox = panel.tags;
     var refocus = null;
     var masks = filterMasks();
     var at = 0; /* the panel's children in order: the fieldsets listed, then the button */
+    if (!tagData) {
+      setText(tagBox.note, tagBox.details.open ? 'Loading the tags…' : '');
+      tagBox.note.hidden = !tagBox.details.open;
+      if (tagBox.details.open) {
+        loadTags().catch(function (error) {
+          setText(tagBox.note, 'The tags could not be loaded (' + (error && error.message ? error.message : 'unknown error') + ').');
+        });
+      }
+    } else {
+      tagBox.note.hidden = true;
+    }
     groups.forEach(function (group, g) {
+      var isTag = group.key === 'tag';
+      /* the tags' disclosure comes second, loaded or not */
+      if (isTag || (g === 1 && !tagData)) placeAt(body, tagBox.details, at++);
+      if (isTag && !tagBox.details.open) return;
       var values = facetCounts(hits, g, masks);
       var parts = facetParts.groups.get(group.key);
+      var home = isTag ? tagBox.details : body;
       if (values.length === 0) {
-        if (parts && parts.fieldset.parentNode) body.removeChild(parts.fieldset);
-        return;
+        if (parts && parts.fieldset.parentNode) home.removeChild(parts.fieldset);
+        if (!isTag) return;
       }
       if (!parts) {
         parts = { fieldset: el('fieldset'), labels: new Map() };
-        parts.fieldset.appendChild(el('legend', null, group.legend));
+        /* the tags' disclosure names them already */
+        parts.fieldset.appendChild(el('legend', isTag ? 'visually-hidden' : null, group.legend));
         facetParts.groups.set(group.key, parts);
       }
-      placeAt(body, parts.fieldset, at++);
+      if (values.length === 0) return;
+      if (isTag) placeAt(home, parts.fieldset, 2); /* after the summary and the note */
+      else placeAt(body, parts.fieldset, at++);
       var listed = new Set();
       values.forEach(function (item, i) {
         var label = parts.labels.get(item.value);
@@ -637,23 +689,44 @@ function startSearchPage() {
     return { node: node, box: box, countNode: countNode, spoken: spoken, count: -1 };
   }
 
-  /* The facets sit in a <details>: open beside the results on wide screens, closed
-     above them on narrow ones (where they would push the results off the screen). */
+  /* The facets sit in a <details>, closed until the visitor opens it (or the URL
+     filters): its data (facets.json, tags.json) is fetched then, off the first query's
+     path. The tags are a disclosure of their own inside it. */
   var facetPanelParts = null;
   function facetPanel() {
     if (facetPanelParts) return facetPanelParts;
     var details = el('details', 'facet-panel');
-    details.open = !window.matchMedia || window.matchMedia('(min-width: 56rem)').matches;
+    details.open = hasFilters(state);
     var summary = el('summary');
     var title = el('h2', 'search-facets-title', 'Filter');
     summary.appendChild(title);
     details.appendChild(summary);
+    var note = el('p', 'facet-note');
+    note.setAttribute('role', 'status');
+    note.hidden = true;
+    details.appendChild(note);
     var body = el('div', 'facet-groups');
     details.appendChild(body);
+    var tagDetails = el('details', 'facet-tags');
+    tagDetails.open = state.tag.length > 0;
+    tagDetails.appendChild(el('summary', null, 'Tag'));
+    var tagNote = el('p', 'facet-note');
+    tagNote.hidden = true;
+    tagDetails.appendChild(tagNote);
+    var refresh = function () { if (shownHits) renderFacets(shownHits); };
+    details.addEventListener('toggle', refresh);
+    tagDetails.addEventListener('toggle', refresh);
     facetsBox.textContent = '';
     facetsBox.appendChild(details);
-    facetPanelParts = { details: details, title: title, body: body };
+    facetPanelParts = { details: details, title: title, note: note, body: body, tags: { details: tagDetails, note: tagNote } };
     return facetPanelParts;
+  }
+
+  /* The panel's one line about its data (loading, or why it could not); null hides it. */
+  function panelNote(text) {
+    var note = facetPanel().note;
+    note.hidden = text === null;
+    setText(note, text === null ? '' : text);
   }
 
   function onFacetChange(event) {
@@ -665,12 +738,14 @@ function startSearchPage() {
     commit(true);
   }
 
-  /* A result card from the document's result data (docs/<k>.json) and meta.json's
-     columns; every text goes in as text. */
+  /* A result card from the document's result data (docs/<doc>.json: slug, title,
+     summary, created, category, licence, use bits, tags, text); every text goes in as
+     text. */
   function card(doc, matches) {
     var row = engine.row(doc);
     var slug = row[0];
-    var category = meta.categories[meta.category[doc]] || ['', ''];
+    var category = row[4] || ['', ''];
+    var use = row[6] || 0;
     var article = el('article', 'card cat-' + category[0]);
     var h3 = el('h3', 'card-title');
     var link = el('a', 'search-result-link');
@@ -701,22 +776,21 @@ function startSearchPage() {
     cat.appendChild(el('span', 'visually-hidden', 'Category: '));
     cat.appendChild(document.createTextNode(category[1] || category[0]));
     badges.appendChild(cat);
-    if (meta.use[doc] & 1) {
+    if (use & 1) {
       badges.appendChild(document.createTextNode(' '));
       badges.appendChild(el('span', 'label label-predict', 'Predict'));
     }
-    if (meta.use[doc] & 2) {
+    if (use & 2) {
       badges.appendChild(document.createTextNode(' '));
       badges.appendChild(el('span', 'label label-train', 'Train'));
     }
     article.appendChild(badges);
 
-    var tagIds = meta.docTags[doc] || NOTHING;
-    if (tagIds.length) {
+    var tagNames = Array.isArray(row[7]) ? row[7] : NOTHING;
+    if (tagNames.length) {
       var tags = el('ul', 'tag-list');
       tags.setAttribute('aria-label', 'Tags');
-      tagIds.forEach(function (id) {
-        var name = meta.tags[id];
+      tagNames.forEach(function (name) {
         var li = el('li');
         var tagSlug = slugify(name);
         var tag = el(tagSlug ? 'a' : 'span', 'tag', name);
@@ -733,8 +807,7 @@ function startSearchPage() {
     time.setAttribute('datetime', row[3]);
     added.appendChild(time);
     foot.appendChild(added);
-    var licence = meta.license[doc];
-    if (licence >= 0 && licence < meta.licenses.length) foot.appendChild(el('span', null, meta.licenses[licence]));
+    if (typeof row[5] === 'string') foot.appendChild(el('span', null, row[5]));
     article.appendChild(foot);
     return article;
   }
@@ -796,8 +869,6 @@ function startSearchPage() {
       if (number !== renders) return;
       shownHits = view.hits;
       renderFacets(view.hits);
-      /* the task, library and data type counts: facets.json, off the first query's path */
-      if (!facets && meta.facets) loadFacets().catch(function () { /* counts later, or never */ });
       var status;
       if (!view.list) {
         status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';

@@ -7,10 +7,12 @@ import { configure, expands, score, DenseScores } from './engine.js';
 /* ---------------------------------------------------------------- the sharded index
 
    search-index/ (docs/search-index.md): meta.json (fields, pipeline, document count,
-   field lengths, facet columns, the first term of each shard), terms/<k>.json (the
-   postings of a run of terms, in index order), docs/<k>.json (the result data of
-   docChunk documents) and sort.json. Documents are numbered in the byte order of their
-   refs, the order of the postings, and keys are these numbers.
+   the first term of each shard: nothing per document), terms/<k>.json (the postings of
+   a run of terms, in index order, each with the field length of its document),
+   docs/<doc>.json (a result card's data and excerpt text) and sort.json. Documents are
+   numbered in the byte order of their refs, the order of the postings, and keys are
+   these numbers. A field length is known once a posting of the document in that field
+   is decoded, which is all the scorer asks for.
 
    `load(path)` reads a file of search-index/ ("terms/3.json") and returns its parsed
    JSON or a promise of it: fetch in the page, the disk in Node. A query is answered in
@@ -19,29 +21,27 @@ import { configure, expands, score, DenseScores } from './engine.js';
    score the monolithic index. */
 
 export function ShardedIndex(meta, load) {
-  if (!meta || meta.version !== 1) {
-    throw new Error('search index: search-index/meta.json version ' + (meta && meta.version) + ' is not 1');
+  if (!meta || meta.version !== 2) {
+    throw new Error('search index: search-index/meta.json version ' + (meta && meta.version) + ' is not 2');
   }
   this.meta = meta;
   this.fields = meta.fields.slice();
   this.ref = meta.ref;
   this.pipeline = makePipeline(meta.pipeline);
   this.docCount = meta.docCount;
-  this.lengths = meta.lengths || {};
+  this.lengths = new Map(); /* field -> Uint32Array over documents, filled from postings */
   this.firsts = meta.shards || [];
-  this.docChunk = meta.docChunk || 1;
   this.load = load;
   this.ints = new Map();
   var ints = this.ints;
   (meta.intRefs || []).forEach(function (pair) { ints.set(pair[0], Number(pair[1])); });
   this.shards = [];     /* k -> {terms, entries, at: Map term -> position} */
   this.shardLoads = []; /* k -> promise */
-  this.chunks = [];     /* k -> rows */
-  this.chunkLoads = [];
+  this.rows = new Map();     /* doc -> its docs/<doc>.json */
+  this.rowLoads = new Map(); /* doc -> promise */
   this.sortKeys = null; /* sort.json */
   this.sortLoad = null;
   this.decoded = new Map(); /* field + "\n" + term -> postings */
-  this.normCache = new Map();
 }
 
 /* `load(path)` as a promise, which also catches a loader that throws. */
@@ -148,7 +148,7 @@ ShardedIndex.prototype.loadedShard = function (k) {
   return shard;
 };
 
-/* The postings of `term` in every field ({field: [gap, count, ...]}), or null. */
+/* The postings of `term` in every field ({field: [gap, count, length, ...]}), or null. */
 ShardedIndex.prototype.entry = function (term) {
   if (!term || unreachable(term)) return null;
   var k = this.shardOf(term);
@@ -166,14 +166,16 @@ ShardedIndex.prototype.postings = function (field, term) {
   var flat = entry && hasOwn.call(entry, field) ? entry[field] : null;
   var postings = null;
   if (flat && flat.length) {
-    var n = flat.length >> 1;
+    var n = (flat.length / 3) | 0;
     var keys = new Int32Array(n);
     var tfs = new Float64Array(n);
+    var lengths = this.lengthsOf(field);
     var doc = 0;
     for (var i = 0; i < n; i++) {
-      doc += flat[2 * i];
+      doc += flat[3 * i];
       keys[i] = doc;
-      tfs[i] = Math.sqrt(flat[2 * i + 1]);
+      tfs[i] = Math.sqrt(flat[3 * i + 1]);
+      lengths[doc] = flat[3 * i + 2];
     }
     postings = {
       keys: keys,
@@ -200,23 +202,31 @@ ShardedIndex.prototype.df = function (field, term) {
   return postings ? postings.keys.length : 0;
 };
 
-ShardedIndex.prototype.fieldLength = function (doc, field) {
-  var column = hasOwn.call(this.lengths, field) ? this.lengths[field] : null;
-  return column && column[doc] ? column[doc] : 0;
+/* The field's lengths by document, as the decoded postings told them (0: not known yet,
+   or no token in that field). */
+ShardedIndex.prototype.lengthsOf = function (field) {
+  var column = this.lengths.get(field);
+  if (!column) {
+    column = new Uint32Array(this.docCount);
+    this.lengths.set(field, column);
+  }
+  return column;
 };
 
-/* The field length norms of every document, computed once per field. */
+/* elasticlunr's docInfo length of a document whose postings in `field` are decoded. */
+ShardedIndex.prototype.fieldLength = function (doc, field) {
+  var column = this.lengths.get(field);
+  return column ? column[doc] : 0;
+};
+
+/* The field length norm of a document, for the documents of decoded postings (the only
+   ones the scorer asks about): 1 / sqrt(length), 1 for a length of 0. */
 ShardedIndex.prototype.norms = function (field) {
-  var norms = this.normCache.get(field);
-  if (!norms) {
-    norms = new Float64Array(this.docCount);
-    for (var doc = 0; doc < this.docCount; doc++) {
-      var length = this.fieldLength(doc, field);
-      norms[doc] = length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
-    }
-    this.normCache.set(field, norms);
-  }
-  return function (doc) { return norms[doc]; };
+  var lengths = this.lengthsOf(field);
+  return function (doc) {
+    var length = lengths[doc];
+    return length != 0 ? 1 / Math.sqrt(length) : 1; // eslint-disable-line eqeqeq
+  };
 };
 
 ShardedIndex.prototype.scores = function () {
@@ -267,47 +277,38 @@ ShardedIndex.prototype.hits = function (query, options) {
   });
 };
 
-/* ---- result data: docs/<k>.json holds documents k*docChunk .. (k+1)*docChunk - 1 */
+/* ---- result data: docs/<doc>.json, one file per document:
+   [slug, title, summary, created, [category slug, category title], licence or null,
+   use bits, [tags], excerpt text] */
 
-ShardedIndex.prototype.chunkOf = function (doc) {
-  return Math.floor(doc / this.docChunk);
-};
-
-/* [slug, title, summary, created] of a document whose chunk is loaded, else null. */
+/* The result data of a document if it is loaded, else null. */
 ShardedIndex.prototype.row = function (doc) {
-  var chunk = this.chunks[this.chunkOf(doc)];
-  return chunk ? chunk[doc - this.chunkOf(doc) * this.docChunk] || null : null;
+  return this.rows.get(doc) || null;
 };
 
-/* The chunks the documents need that are not loaded yet (ascending). */
-ShardedIndex.prototype.missingChunks = function (docs) {
-  var need = new Set();
-  for (var i = 0; i < docs.length; i++) {
-    var k = this.chunkOf(docs[i]);
-    if (!this.chunks[k]) need.add(k);
-  }
-  return Array.from(need).sort(function (a, b) { return a - b; });
-};
-
-ShardedIndex.prototype.loadChunk = function (k) {
+ShardedIndex.prototype.loadRow = function (doc) {
   var self = this;
-  if (this.chunks[k]) return Promise.resolve();
-  if (!this.chunkLoads[k]) {
-    this.chunkLoads[k] = this.fetch('docs/' + k + '.json').then(function (rows) {
-      if (!Array.isArray(rows)) throw new Error('search-index/docs/' + k + '.json is not a list');
-      self.chunks[k] = rows;
+  if (this.rows.has(doc)) return Promise.resolve(this.rows.get(doc));
+  var pending = this.rowLoads.get(doc);
+  if (!pending) {
+    pending = this.fetch('docs/' + doc + '.json').then(function (row) {
+      if (!Array.isArray(row) || row.length < 9) throw new Error('search-index/docs/' + doc + '.json is not a result row');
+      self.rows.set(doc, row);
+      self.rowLoads.delete(doc);
+      return row;
     }, function (error) {
-      self.chunkLoads[k] = null;
+      self.rowLoads.delete(doc);
       throw error;
     });
+    this.rowLoads.set(doc, pending);
   }
-  return this.chunkLoads[k];
+  return pending;
 };
 
 /* Loads the result data of `docs` (document numbers). */
 ShardedIndex.prototype.loadDocs = function (docs) {
   var self = this;
-  return Promise.all(this.missingChunks(docs).map(function (k) { return self.loadChunk(k); }));
+  return Promise.all(docs.map(function (doc) { return self.loadRow(doc); }));
 };
 
 /* sort.json: {created: [days since 1970-01-01], title: [rank]} per document. */

@@ -24,12 +24,12 @@ import { SLICE_MS } from './tasks.js';
 export const TYPO_WEIGHT = [1, 0.5, 0.3]; /* by distance */
 export const SUFFIX_WEIGHT = 0.5; /* times the share of the longer term the word covers */
 
-var states = new WeakMap(); /* index -> {fuzzy: [], suffix: [], texts: Map, scratchPool} */
+var states = new WeakMap(); /* index -> {fuzzy: [], suffix: [], scratchPool} */
 
 function stateOf(index) {
   var s = states.get(index);
   if (!s) {
-    s = { fuzzy: [], fuzzyLoads: [], suffix: [], suffixLoads: [], texts: new Map(), scratchPool: [] };
+    s = { fuzzy: [], fuzzyLoads: [], suffix: [], suffixLoads: [], scratchPool: [] };
     states.set(index, s);
   }
   return s;
@@ -435,30 +435,19 @@ export function correctedQuery(plan) {
   });
 }
 
-/* A promise of the excerpt text of a document (text/<doc>.json), '' when the index has
-   none or it cannot be read. */
+/* A promise of the excerpt text of a document (the last item of its docs/<doc>.json, the
+   same request as its result card), '' when the index has none or it cannot be read. */
 export function loadText(index, doc) {
   if (!index.meta.text) return Promise.resolve('');
-  var texts = stateOf(index).texts;
-  var pending = texts.get(doc);
-  if (!pending) {
-    var s = stateOf(index);
-    pending = index.fetch('text/' + doc + '.json').then(function (t) {
-      var text = typeof t === 'string' ? t : '';
-      if (!s.loadedTexts) s.loadedTexts = new Map();
-      s.loadedTexts.set(doc, text);
-      return text;
-    }, function () {
-      texts.delete(doc);
-      return '';
-    });
-    texts.set(doc, pending);
-  }
-  return pending;
+  return index.loadRow(doc).then(function (row) {
+    return typeof row[8] === 'string' ? row[8] : '';
+  }, function () {
+    return '';
+  });
 }
 
 /* The excerpt text of a document if it is loaded, else undefined. */
 export function loadedText(index, doc) {
-  var s = stateOf(index);
-  return s.loadedTexts ? s.loadedTexts.get(doc) : undefined;
+  var row = index.row(doc);
+  return row ? (typeof row[8] === 'string' ? row[8] : '') : undefined;
 }
