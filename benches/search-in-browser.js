@@ -5,7 +5,9 @@
    `search/index.html?q=QUERY` opened RUNS times in fresh contexts, the time from
    navigation start to the first result card and the search files the page fetched for it
    (the gzipped bytes of the modules of static/search/ and of the files of search-index/ it asked for). The
-   full measurement of the targets is benches/search-typing.js.
+   full measurement of the targets is benches/search-typing.js. search-index.json (the
+   whole index in elasticlunr.js's format, opt-in) is listed when the build wrote it; every
+   file and directory of search-index/ is listed, whatever the format's version.
 
      node benches/search-in-browser.js PUBLIC_DIR [QUERY] [RUNS]
 */
@@ -34,12 +36,17 @@ async function main() {
   if (!dir) throw new Error('usage: search-in-browser.js PUBLIC_DIR [QUERY] [RUNS]');
   const index = path.join(dir, 'search-index');
   const scripts = fs.readdirSync(path.join(dir, 'static', 'search')).filter((n) => /\.[0-9a-f]{8}\.js$/.test(n)).map((n) => `static/search/${n}`);
-  for (const name of [...scripts, 'search-index/meta.json', 'search-index/sort.json', 'search-index.json']) {
+  const entries = fs.readdirSync(index, { withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => `search-index/${e.name}`).sort();
+  for (const name of [...scripts, ...files, 'search-index.json']) {
+    if (!fs.existsSync(path.join(dir, name))) {
+      console.log(`${name.padEnd(28)} (not written by this build)`);
+      continue;
+    }
     const bytes = fs.readFileSync(path.join(dir, name));
-    if (!fs.existsSync(path.join(dir, name))) continue;
     console.log(`${name.padEnd(28)} ${kb(bytes.length).padStart(12)} raw ${kb(gzip(bytes)).padStart(10)} gzip`);
   }
-  for (const sub of ['terms', 'docs', 'fuzzy', 'suffix', 'text'].filter((d) => fs.existsSync(path.join(index, d)))) {
+  for (const sub of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
     const names = fs.readdirSync(path.join(index, sub)).map((n) => `${sub}/${n}`);
     const s = sizes(index, names);
     console.log(`search-index/${sub}/: ${s.count} files, ${kb(s.raw)} raw, ${kb(s.gzip)} gzip; a file: median ${kb(s.medianGzip)}, largest ${kb(s.maxGzip)} gzip`);
@@ -68,8 +75,14 @@ async function main() {
   }
   times.sort((a, b) => a - b);
   const bytes = fetched.reduce((n, p) => n + gzip(fs.readFileSync(path.join(dir, p))), 0);
-  console.log(`?q=${query}: fetched ${fetched.length} search files, ${kb(bytes)} gzip (${fetched.filter((p) => p.includes('/terms/')).length} term shards, ` +
-    `${fetched.filter((p) => p.includes('/docs/')).length} result chunks)`);
+  const bySub = new Map();
+  for (const p of fetched) {
+    const m = /^search-index\/([^/]+)\//.exec(p);
+    const key = m ? `search-index/${m[1]}/` : p.startsWith('search-index/') ? 'search-index/*.json' : 'static/search/';
+    bySub.set(key, (bySub.get(key) || 0) + 1);
+  }
+  console.log(`?q=${query}: fetched ${fetched.length} search files, ${kb(bytes)} gzip (` +
+    Array.from(bySub).map(([k, c]) => `${c} in ${k}`).join(', ') + ')');
   console.log(`first result for "${query}": median ${times[times.length >> 1].toFixed(0)} ms after navigation start over ${times.length} loads (${times.map((t) => t.toFixed(0)).join(', ')})`);
 }
 
