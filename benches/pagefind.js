@@ -31,6 +31,7 @@
    Prints a report and, on its last line, the measurements as JSON (benches/bench.py reads
    it). */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { launch } = require('../tests/js/lib/browser');
 const { GZIP_LEVEL, gzipServer, Traffic, median, kb, ms } = require('./lib/measure');
@@ -59,11 +60,15 @@ window.addEventListener('DOMContentLoaded', () => {
 `;
 const API_PAGE = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Pagefind API</title></head><body></body></html>\n';
 
-/* In the page: window.__bench resolves once Pagefind's UI shows `want` result links with
-   their titles for `q`, with the times from the first and the last input or key. */
+/* In the page: window.__bench becomes {ms, fromLastMs, message} (or {error}) once
+   Pagefind's UI shows `want` result links with their titles for `q`, with the times from
+   the first and the last input or key (read by benchResult(page)). */
 function armPagefind({ q, want }) {
   const input = document.querySelector('.pagefind-ui__search-input');
-  window.__bench = new Promise((done, fail) => {
+  window.__bench = null;
+  const done = (r) => { window.__bench = r; };
+  const fail = (e) => { window.__bench = { error: e.message }; };
+  {
     let t0 = null;
     let tLast = null;
     const start = () => {
@@ -91,7 +96,14 @@ function armPagefind({ q, want }) {
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     const poll = () => { if (!check()) setTimeout(poll, 5); else observer.disconnect(); };
     setTimeout(poll, 5);
-  });
+  }
+}
+
+async function benchResult(page) {
+  const handle = await page.waitForFunction(() => window.__bench, null, { timeout: 70000, polling: 20 });
+  const result = await handle.jsonValue();
+  if (result.error) throw new Error(result.error);
+  return result;
 }
 
 async function main() {
@@ -99,6 +111,7 @@ async function main() {
   if (!dir || !bundle) throw new Error('usage: pagefind.js PUBLIC_DIR PAGEFIND_DIR [RUNS]');
   if (!fs.existsSync(path.join(bundle, 'pagefind-ui.js'))) throw new Error(`${bundle}: no pagefind-ui.js (not a Pagefind bundle)`);
   const runs = Number(runsArg);
+  const loadBefore = os.loadavg()[0];
   const server = await gzipServer(dir, {
     mounts: { '/pagefind/': bundle },
     pages: { '/__pagefind/index.html': UI_PAGE, '/__pagefind/api.html': API_PAGE },
@@ -127,7 +140,7 @@ async function main() {
           await page.evaluate(armPagefind, { q, want: RESULTS });
           if (pasted) await page.fill('.pagefind-ui__search-input', q);
           else await page.keyboard.type(q, { delay: SLOW_KEY_MS });
-          const got = await page.evaluate(() => window.__bench);
+          const got = await benchResult(page);
           const bytes = traffic.costs().counted;
           if (pasted) {
             rec[q].pasted_ms.push(got.ms);
@@ -168,6 +181,7 @@ async function main() {
   const worst = (key) => queries.reduce((a, b) => (b[key] > a[key] ? b : a));
   const out = {
     gzip_level: GZIP_LEVEL,
+    load: [loadBefore, os.loadavg()[0]],
     runs,
     results: RESULTS,
     queries,
@@ -183,7 +197,7 @@ async function main() {
     all: rec,
   };
   const lines = [];
-  lines.push(`Pagefind's UI over ${path.resolve(bundle)} (the module pages of ${path.resolve(dir)}), served gzipped (zlib level ${GZIP_LEVEL}; its .pf_* files as written), medians of ${runs} rounds, fresh contexts:`);
+  lines.push(`Pagefind's UI over ${path.resolve(bundle)} (the module pages of ${path.resolve(dir)}), served gzipped (zlib level ${GZIP_LEVEL}; its .pf_* files as written), medians of ${runs} rounds, fresh contexts; load average ${out.load.map((x) => x.toFixed(1)).join(' ')} (before, after):`);
   lines.push(`  query                      bytes typed at ${SLOW_KEY_MS} ms/key | pasted;  ${RESULTS} results after the last key | after the paste;  API (import + search + ${RESULTS} results' data): time, bytes;  what its UI said`);
   for (const m of queries) {
     lines.push(`  ${JSON.stringify(m.query).padEnd(24)} ${kb(m.slow_bytes).padStart(10)} | ${kb(m.pasted_bytes).padStart(9)};  ${ms(m.slow_from_last_ms).padStart(7)} | ${ms(m.pasted_ms).padStart(7)};  ` +

@@ -57,6 +57,7 @@
 
      node benches/search-typing.js PUBLIC_DIR [RUNS] */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { launch } = require('../tests/js/lib/browser');
 const { readSearchIndex } = require('../tests/js/lib/searchindex');
@@ -88,9 +89,9 @@ function budgets(n) {
   };
 }
 
-/* In the page, before a key is pressed (or a value pasted): window.__bench resolves with
-   {ms, topMs, topFromLastMs, fromLastMs, firstMs} once the page shows the right results
-   of `q`. Times run from the next keydown or input event on the box (`...FromLast`: from
+/* In the page, before a key is pressed (or a value pasted): window.__bench becomes
+   {ms, topMs, topFromLastMs, fromLastMs, firstMs} (or {error}) once the page shows the
+   right results of `q` (read by benchResult(page)). Times run from the next keydown or input event on the box (`...FromLast`: from
    the last one): `topMs` until the first five result links are `expected` with the box
    holding `q`; `ms` until the status line also names the results (the search page draws
    the cards in view first and the status once all are drawn); `firstMs` until any result
@@ -112,7 +113,10 @@ function arm({ q, expected, changed, mode }) {
     const popup = document.getElementById('site-search-popup');
     return !!status && /match/.test(status.textContent) && !!popup && !popup.hidden;
   };
-  window.__bench = new Promise((done, fail) => {
+  window.__bench = null;
+  const done = (r) => { window.__bench = r; };
+  const fail = (e) => { window.__bench = { error: e.message }; };
+  {
     let t0 = null;
     let tLast = null;
     let firstMs = null;
@@ -154,7 +158,16 @@ function arm({ q, expected, changed, mode }) {
     observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden'] });
     const poll = () => { if (!check()) setTimeout(poll, 5); };
     setTimeout(poll, 5);
-  });
+  }
+}
+
+/* What arm() measured, once it has (polled from here: an in-page promise awaited over the
+   protocol can be collected before it settles). */
+async function benchResult(page) {
+  const handle = await page.waitForFunction(() => window.__bench, null, { timeout: 70000, polling: 20 });
+  const result = await handle.jsonValue();
+  if (result.error) throw new Error(result.error);
+  return result;
 }
 
 /* Before the page's scripts (an init script): watches a filtered listing for the right
@@ -272,6 +285,7 @@ async function main() {
   const modulePage = `modules/${slugByDoc.get(Math.min(MODULE_PAGE_DOC, n - 1))}/index.html`;
   const filters = filterCases(dir);
 
+  const loadBefore = os.loadavg()[0];
   const server = await gzipServer(dir);
   const browser = await launch();
   const perQuery = Object.fromEntries(FIRST_QUERIES.map(([q]) => [q, {
@@ -281,7 +295,7 @@ async function main() {
   const result = {
     keys: [], long_task_ms: [], pasted_ms: [], result_data_bytes: [], files: null, page_bytes: [],
     typed_first_key_ms: [], typed_last_key_ms: [], typed_bytes: [],
-    filters: Object.fromEntries(filters.map((f) => [f.url, { cards_ms: [], counts_ms: [], total_ms: [], opened: [] }])),
+    filters: Object.fromEntries(filters.map((f) => [f.url, { cards_ms: [], counts_ms: [], total_ms: [], after_load_ms: [], opened: [] }])),
   };
 
   /* A fresh context with `url` loaded and idle. */
@@ -317,7 +331,7 @@ async function main() {
           await page.click('#search-input');
           await page.evaluate(arm, { q, expected: await expected(q), changed: false, mode: 'page' });
           await page.fill('#search-input', q);
-          const first = await page.evaluate(() => window.__bench);
+          const first = await benchResult(page);
           const cost = traffic.costs();
           record.pasted_top_ms.push(first.topMs);
           record.pasted_ms.push(first.ms);
@@ -336,7 +350,7 @@ async function main() {
             await page.waitForTimeout(NEXT_KEY_PAUSE_MS);
             await page.evaluate(arm, { q: value, expected: await expected(value), changed: true, mode: 'page' });
             await page.keyboard.press(key === ' ' ? 'Space' : key);
-            const typed = await page.evaluate(() => window.__bench);
+            const typed = await benchResult(page);
             result.keys.push({ query: q, value, ms: typed.ms, topMs: typed.topMs, fetched: traffic.costs(before).files.length });
           }
           if (q === FIRST_QUERY) {
@@ -344,7 +358,7 @@ async function main() {
               await page.waitForTimeout(200);
               await page.evaluate(arm, { q: p, expected: await expected(p), changed: true, mode: 'page' });
               await page.fill('#search-input', p);
-              result.pasted_ms.push((await page.evaluate(() => window.__bench)).topMs);
+              result.pasted_ms.push((await benchResult(page)).topMs);
             }
           }
           result.long_task_ms.push(await longest(page, from));
@@ -357,7 +371,7 @@ async function main() {
           await page.click('#search-input');
           await page.evaluate(arm, { q, expected: await expected(q), changed: false, mode: 'page' });
           await page.keyboard.type(q, { delay: SLOW_KEY_MS });
-          const typed = await page.evaluate(() => window.__bench);
+          const typed = await benchResult(page);
           record.slow_bytes.push(traffic.costs().counted);
           record.slow_top_from_last_ms.push(typed.topFromLastMs);
           record.slow_from_last_ms.push(typed.fromLastMs);
@@ -372,7 +386,7 @@ async function main() {
           await page.evaluate(arm, { q, expected: await expected(q), changed: false, mode: 'header' });
           if (pasted) await page.fill('#site-search', q);
           else await page.keyboard.type(q, { delay: SLOW_KEY_MS });
-          const got = await page.evaluate(() => window.__bench);
+          const got = await benchResult(page);
           if (pasted) record.header_pasted_ms.push(got.topMs);
           else {
             record.header_slow_bytes.push(traffic.costs().counted);
@@ -388,7 +402,7 @@ async function main() {
         await page.click('#search-input');
         await page.evaluate(arm, { q: FIRST_QUERY, expected: await expected(FIRST_QUERY), changed: false, mode: 'page' });
         await page.keyboard.type(FIRST_QUERY, { delay: 0 });
-        const typed = await page.evaluate(() => window.__bench);
+        const typed = await benchResult(page);
         result.typed_first_key_ms.push(typed.topMs);
         result.typed_last_key_ms.push(typed.topFromLastMs);
         result.typed_bytes.push(traffic.costs().counted);
@@ -434,9 +448,15 @@ async function main() {
         if (s.countsAt === null) s = await waitFor('countsAt', 15000);
         if (s.countsAt === null) throw new Error(`${f.url}: the filter counts were never right: ${s.countsSeen}`);
         const rec = result.filters[f.url];
+        const loadEnd = await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          return nav ? nav.loadEventEnd : null;
+        });
+        const total = clickAt === null ? Math.max(s.cardsAt, s.countsAt) : s.cardsAt + (s.countsAt - clickAt);
+        rec.after_load_ms.push(loadEnd ? total - loadEnd : NaN);
         rec.cards_ms.push(s.cardsAt);
         rec.counts_ms.push(clickAt === null ? s.countsAt : s.countsAt - clickAt);
-        rec.total_ms.push(clickAt === null ? Math.max(s.cardsAt, s.countsAt) : s.cardsAt + (s.countsAt - clickAt));
+        rec.total_ms.push(total);
         rec.opened.push(clickAt !== null);
         await context.close();
       }
@@ -461,12 +481,13 @@ async function main() {
   const filterRows = filters.map((f) => {
     const rec = result.filters[f.url];
     return { url: f.url, count: f.count, cards_ms: median(rec.cards_ms), counts_ms: median(rec.counts_ms),
-      total_ms: median(rec.total_ms), opened: rec.opened.some(Boolean) };
+      total_ms: median(rec.total_ms), after_load_ms: median(rec.after_load_ms), opened: rec.opened.some(Boolean) };
   });
   const worstFilter = filterRows.reduce((a, b) => (b.total_ms > a.total_ms ? b : a));
   const first = queries[0];
   const out = {
     gzip_level: GZIP_LEVEL,
+    load: [loadBefore, os.loadavg()[0]],
     modules: n,
     runs,
     budgets: budget,
@@ -524,7 +545,7 @@ async function main() {
   const pass = (ok) => (ok ? 'PASS' : 'FAIL');
   const q4 = `${FIRST_QUERIES.length} first queries`;
   p(`Search in Chromium: ${path.resolve(dir)} (${n.toLocaleString('en')} modules), served gzipped (zlib level ${GZIP_LEVEL}); ` +
-    `medians of ${runs} rounds, each measurement in a fresh context; budgets for ${budget.scale}`);
+    `medians of ${runs} rounds, each measurement in a fresh context; budgets for ${budget.scale}; load average ${out.load.map((x) => x.toFixed(1)).join(' ')} (before, after)`);
   p(`First query "${FIRST_QUERY}" pasted on the loaded search page; scripts and fetches from the page load to its results:`);
   const grouped = new Map();
   for (const f of out.files || []) {
@@ -548,9 +569,9 @@ async function main() {
     `keys fetching p95 ${ms(out.key_fetching_p95_ms)}, the others ${ms(out.key_cached_p95_ms)}; with the full redraw and status p95 ${out.key_full_p95_ms.toFixed(1)} ms`);
   p(`  per key (last round, "${FIRST_QUERIES[0][1]}"): ${result.keys.filter((k) => k.query === FIRST_QUERY).slice(-FIRST_QUERIES[0][1].length)
     .map((k) => `${JSON.stringify(k.value.slice(FIRST_QUERY.length))} ${k.topMs.toFixed(0)}${k.fetched ? '*' : ''}`).join(', ')} (ms; * fetched)`);
-  p(`Filters alone, from navigation start (the page's performance.now()): cards listed | counts shown | both`);
+  p(`Filters alone, from navigation start (the page's performance.now()): cards listed | counts shown | both (the verdict's) | both, after the load event's end`);
   for (const f of filterRows) {
-    p(`  ${f.url.padEnd(52)} ${String(f.count).padStart(6)} modules: ${ms(f.cards_ms)} | ${ms(f.counts_ms)}${f.opened ? ' after opening the panel' : ''} | ${ms(f.total_ms)}`);
+    p(`  ${f.url.padEnd(52)} ${String(f.count).padStart(6)} modules: ${ms(f.cards_ms)} | ${ms(f.counts_ms)}${f.opened ? ' after opening the panel' : ''} | ${ms(f.total_ms)} | ${ms(f.after_load_ms)}`);
   }
   p(`Longest main-thread task from the click into the box through the first queries and their keys (0: none over 50 ms): ${out.long_task_max_ms.toFixed(0)} ms`);
   p('For reference:');
