@@ -349,8 +349,21 @@ def shape_site(shape, n):
     return base, site
 
 
-def run_shape(shape, n, runs, pagefind, keep):
-    """Builds a shape at size n, measures the budgets and Pagefind beside it."""
+def mem_available():
+    """MemAvailable of /proc/meminfo, in bytes (None when unknown)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def run_shape(shape, n, runs, pagefind, keep, earlier=()):
+    """Builds a shape at size n, measures the budgets and Pagefind beside it. Pagefind is
+    skipped when its peak memory at a smaller size of the same shape (`earlier`), scaled
+    linearly, would not fit in the memory available (its indexing holds the whole site)."""
     base, site = shape_site(shape, n)
     public = base / "public"
     bundle = base / "pagefind"
@@ -365,6 +378,14 @@ def run_shape(shape, n, runs, pagefind, keep):
                      "files": count_files(public), "load": build["load"]}}
     log(f"{shape} at {n:,}: search-typing.js ({runs} rounds) ...")
     out["search"] = run_node("search-typing.js", public, runs)
+    smaller = [e for e in earlier if e["shape"] == shape and e["n"] < n and (e.get("pagefind") or {}).get("index_rss")]
+    if pagefind and smaller:
+        e = max(smaller, key=lambda e: e["n"])
+        need, avail = e["pagefind"]["index_rss"] * n / e["n"], mem_available()
+        if avail and need > 0.8 * avail:
+            out["pagefind"] = {"skipped": f"not run: {fmt_mb(e['pagefind']['index_rss'])} peak at {e['n']:,} modules scales to "
+                                          f"{fmt_mb(need)}, more than this machine has available ({fmt_mb(avail)})"}
+            pagefind = None
     if pagefind:
         log(f"{shape} at {n:,}: Pagefind index ...")
         settle()
@@ -418,6 +439,10 @@ def report_shapes(shapes, meta):
             p("  " + line)
         pf = s.get("pagefind")
         if pf is None:
+            continue
+        if pf.get("skipped"):
+            p("")
+            p(f"  Pagefind: {pf['skipped']}")
             continue
         p("")
         ui = pf.get("ui")
@@ -659,7 +684,7 @@ def main():
         results["shapes"] = []
         for n in search_sizes:
             for shape in shapes:
-                results["shapes"].append(run_shape(shape, n, args.search_runs, pagefind, args.keep))
+                results["shapes"].append(run_shape(shape, n, args.search_runs, pagefind, args.keep, results["shapes"]))
                 if shape == "today" and n == 10000:
                     results["search_n"] = n
                     results["search"] = results["shapes"][-1].get("search")

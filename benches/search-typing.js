@@ -298,6 +298,16 @@ async function main() {
     filters: Object.fromEntries(filters.map((f) => [f.url, { cards_ms: [], counts_ms: [], total_ms: [], after_load_ms: [], opened: [] }])),
   };
 
+  /* Requests the site could not answer (a broken build: a module importing a file that
+     is not there), reported with the results and, when nothing could be measured, with
+     the error. */
+  const missing = new Set();
+  const noteMissing = (traffic) => traffic.costs().missing.forEach((m) => missing.add(m));
+  const explain = (error) => {
+    if (missing.size) error.message += `; the site could not answer: ${Array.from(missing).slice(0, 8).join(', ')}`;
+    return error;
+  };
+
   /* A fresh context with `url` loaded and idle. */
   async function loadedPage(url) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -314,6 +324,10 @@ async function main() {
     const traffic = new Traffic(page, server);
     await page.goto(server.url + url, { waitUntil: 'load' });
     await page.waitForLoadState('networkidle');
+    noteMissing(traffic);
+    if (missing.size) throw new Error(`${url}: the page's scripts are not all there`);
+    const close = context.close.bind(context);
+    context.close = () => { noteMissing(traffic); return close(); };
     return { context, page, traffic };
   }
 
@@ -461,6 +475,8 @@ async function main() {
         await context.close();
       }
     }
+  } catch (error) {
+    throw explain(error);
   } finally {
     await browser.close();
     await server.close();
@@ -536,6 +552,7 @@ async function main() {
     slow_last_key_ms: first.slow_top_from_last_ms,
     slow_bytes_gzip: first.slow_bytes,
     module_page: modulePage,
+    missing: Array.from(missing),
     files: result.files,
     all: { perQuery, ...result },
   };
@@ -589,6 +606,7 @@ async function main() {
     [out.long_task_max_ms <= budget.longTaskMs, 'no task blocks the main thread for more than 50 ms (longest task)', ms(out.long_task_max_ms), `<= ${budget.longTaskMs} ms`],
   ];
   out.verdicts = verdicts.map(([ok, what, value, limit]) => ({ pass: ok, what, value, budget: limit }));
+  if (missing.size) p(`WARNING: the site could not answer ${missing.size} requests (a broken build?): ${Array.from(missing).slice(0, 8).join(', ')}`);
   p('Budgets (issue #14):');
   for (const v of out.verdicts) p(`  ${pass(v.pass)}  ${v.what}: ${v.value} (budget ${v.budget})`);
   process.stdout.write(lines.join('\n') + '\n' + JSON.stringify(out) + '\n');

@@ -84,20 +84,23 @@ class Traffic {
   }
 
   /* Since the page was opened (or `from`, an index into the server's log): the bytes of
-     the scripts and fetches (`counted`), of everything (`all`), the files counted. */
+     the scripts and fetches (`counted`), of everything (`all`), the files counted, the
+     requests the server could not answer (`missing`: a broken build). */
   costs(from = this.from) {
     let counted = 0;
     let all = 0;
     const files = [];
+    const missing = [];
     for (const e of this.server.log.slice(from)) {
       all += e.bytes;
       const kind = this.kinds.get(e.path) || 'other';
       if (COUNTED.has(kind) || (kind === 'other' && /\.(m?js|json)$/.test(e.path))) {
+        if (e.status) missing.push(`${e.status} ${e.path}`);
         counted += e.bytes;
         files.push({ path: e.path, kind, gzip: e.bytes, raw: e.raw });
       }
     }
-    return { counted, all, files };
+    return { counted, all, files, missing };
   }
 
   mark() {
