@@ -49,12 +49,26 @@ pub fn collect(static_dir: &Path, generated: Vec<(String, Vec<u8>)>) -> Result<A
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
     let mut assets = Assets::default();
-    for (name, bytes) in sources {
+    for (name, mut bytes) in sources {
+        // Named after the source (as its importers name it), then minified.
         let path = format!("static/{}", fingerprinted(&name, &bytes));
+        if is_module(&name) {
+            bytes = minified(&bytes);
+        }
         assets.map.insert(name, path.clone());
         assets.files.push(OutputFile { path, bytes });
     }
     Ok(assets)
+}
+
+/// A script without its comments and needless spaces (the minifier crate's token-level
+/// pass; names are kept). The file keeps the name its source hashes to. Bytes that are
+/// not UTF-8 are left alone.
+fn minified(bytes: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => minifier::js::minify(text).to_string().into_bytes(),
+        Err(_) => bytes.to_vec(),
+    }
 }
 
 /// A JavaScript module under `static/` whose imports cannot be linked.
@@ -273,6 +287,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scripts_lose_their_comments_and_keep_their_meaning() {
+        let source = "/* why */\nexport function f(s) {\n  // dropped\n  var re = /[a-z]+\\/x/g; /* the regex stays */\n  return s.replace(re, '/* not a comment */') + \"// nor this\";\n}\n";
+        let out = String::from_utf8(minified(source.as_bytes())).unwrap();
+        assert!(!out.contains("why") && !out.contains("dropped") && !out.contains("the regex stays"), "{out}");
+        for kept in ["/[a-z]+\\/x/g", "'/* not a comment */'", "\"// nor this\"", "export function f(s)"] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
+        assert!(out.len() * 3 < source.len() * 2, "{out}");
+        // The published name is the source's, as the importers name it.
+        let assets = collect(Path::new("/nonexistent"), vec![("a.js".into(), source.as_bytes().to_vec())]).unwrap();
+        assert_eq!(assets.map["a.js"], format!("static/{}", fingerprinted("a.js", source.as_bytes())));
+        assert_eq!(assets.files[0].bytes, out.as_bytes());
+    }
+
+    #[test]
     fn names_carry_the_content_hash() {
         let a = fingerprinted("icons/x.svg", b"one");
         assert!(a.starts_with("icons/x.") && a.ends_with(".svg") && a.len() == "icons/x..svg".len() + 8, "{a}");
@@ -390,7 +419,12 @@ mod tests {
         assert_eq!(assets.map.keys().collect::<Vec<_>>(), ["search/engine.js", "search/text.js"]);
         let engine = assets.files.iter().find(|f| f.path == assets.map["search/engine.js"]).unwrap();
         let text_js = assets.map["search/text.js"].rsplit('/').next().unwrap();
-        assert!(String::from_utf8_lossy(&engine.bytes).contains(&format!("from './{text_js}'")));
+        // (minified: `from'./text.<hash>.js'`)
+        assert!(
+            String::from_utf8_lossy(&engine.bytes).contains(&format!("'./{text_js}'")),
+            "{}",
+            String::from_utf8_lossy(&engine.bytes)
+        );
 
         std::fs::write(dir.path().join("search/engine.js"), "import { A } from './nope.js';\n").unwrap();
         let Err(Error::Io { path, source, .. }) = collect(dir.path(), Vec::new()) else {

@@ -42,6 +42,16 @@ pub const FIELDS: [&str; 5] = ["title", "tags", "summary", "category", "body"];
 pub const BOOSTS: [(&str, u32); 5] = [("title", 3), ("tags", 2), ("summary", 1), ("category", 1), ("body", 1)];
 /// A term shard is closed once it holds this many bytes (a term is never split).
 const SHARD_BYTES: usize = 16 * 1024;
+/// A field's postings of a term are *dense* when they list at least this share (1 / n)
+/// of the documents, and at least [`DENSE_MIN`]: they leave the documents' field lengths
+/// to `lengths/` (fetched once for every dense list), rather than repeat them term after
+/// term.
+const DENSE_SHARE: usize = 4;
+const DENSE_MIN: usize = 256;
+/// `lengths/<field>/<k>.json` hold this many documents, or more: at most this many
+/// files a field.
+const LENGTH_FILES: usize = 16;
+const LENGTH_CHUNK_MIN: usize = 1024;
 
 /// One document's text, field by field, in [`FIELDS`] order.
 pub struct Document {
@@ -292,6 +302,7 @@ impl SearchIndex {
         out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(&layout) });
         out.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
         out.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
+        out.extend(self.length_files(0..self.refs.len().div_ceil(self.length_chunk())));
         out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
         (out, layout)
     }
@@ -303,6 +314,15 @@ impl SearchIndex {
         let mut out = Vec::new();
         let mut current: Vec<u8> = Vec::new();
         for (term, entry) in terms.iter().zip(entries) {
+            // A big entry (a common term's) starts a shard of its own: a query for one of
+            // its small neighbours then never fetches it.
+            if !current.is_empty() && entry.len() >= SHARD_BYTES {
+                current.push(b']');
+                out.push(OutputFile {
+                    path: format!("search-index/terms/{}.json", out.len()),
+                    bytes: std::mem::take(&mut current),
+                });
+            }
             if current.is_empty() {
                 firsts.push(term.clone());
                 current.push(b'[');
@@ -348,24 +368,58 @@ impl SearchIndex {
         terms.binary_search_by(|(t, _)| t.as_str().cmp(term)).ok().map(|i| terms[i].1.as_slice())
     }
 
-    /// One term of a shard: `["term",{"field":[gap,count,...],...}]`.
+    /// One term of a shard: `["term",{"field":[gap,count,length,...],...}]`, a dense
+    /// field's postings as `{"pairs":[gap,count,...]}`.
     fn entry(&self, term: &str) -> String {
         let mut s = format!("[{},{{", json(term));
         let mut first = true;
         for (f, name) in FIELDS.iter().enumerate() {
             let Some(postings) = self.postings(f, term) else { continue };
-            let _ = write!(s, "{}\"{name}\":[", if first { "" } else { "," });
+            let dense = self.is_dense(postings.len());
+            let _ =
+                write!(s, "{}\"{name}\":{}", if first { "" } else { "," }, if dense { "{\"pairs\":[" } else { "[" });
             first = false;
             let mut prev = 0;
             for (i, (doc, count)) in postings.iter().enumerate() {
-                let length = self.lengths[*doc as usize][f];
-                let _ = write!(s, "{}{},{count},{length}", if i == 0 { "" } else { "," }, doc - prev);
+                let sep = if i == 0 { "" } else { "," };
+                if dense {
+                    let _ = write!(s, "{sep}{},{count}", doc - prev);
+                } else {
+                    let _ = write!(s, "{sep}{},{count},{}", doc - prev, self.lengths[*doc as usize][f]);
+                }
                 prev = *doc;
             }
-            s.push(']');
+            s.push_str(if dense { "]}" } else { "]" });
         }
         s.push_str("}]");
         s
+    }
+
+    /// Whether postings of `n` documents are dense ([`DENSE_SHARE`]).
+    fn is_dense(&self, n: usize) -> bool {
+        n >= DENSE_MIN && n * DENSE_SHARE >= self.refs.len()
+    }
+
+    /// How many documents one `lengths/<field>/<k>.json` holds.
+    fn length_chunk(&self) -> usize {
+        self.refs.len().div_ceil(LENGTH_FILES).max(LENGTH_CHUNK_MIN)
+    }
+
+    /// `search-index/lengths/<field>/<k>.json` of every field, for the documents of
+    /// chunk `k`: their lengths of the field, in document order.
+    fn length_files(&self, chunks: impl Iterator<Item = usize> + Clone) -> Vec<OutputFile> {
+        let size = self.length_chunk();
+        let mut out = Vec::new();
+        for (f, name) in FIELDS.iter().enumerate() {
+            for k in chunks.clone() {
+                let lengths: Vec<u32> = self.lengths.iter().skip(k * size).take(size).map(|l| l[f]).collect();
+                out.push(OutputFile {
+                    path: format!("search-index/lengths/{name}/{k}.json"),
+                    bytes: json(&lengths).into_bytes(),
+                });
+            }
+        }
+        out
     }
 
     /// Replaces document `old` (same slug) by `new`, recording in `changed` every term
@@ -500,6 +554,8 @@ impl SearchIndex {
         files.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
         files.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
         let docs = changed.docs.iter().filter_map(|slug| self.refs.binary_search_by(|r| r.as_str().cmp(slug)).ok());
+        let chunks: BTreeSet<usize> = docs.clone().map(|doc| doc / self.length_chunk()).collect();
+        files.extend(self.length_files(chunks.iter().copied()));
         // Only documents a full build writes (all of them when every document is a module).
         files.extend(
             docs.filter_map(|doc| modules.get(doc).map(|m| doc_file(site, doc, m, rendered.get(&self.refs[doc])))),
@@ -523,6 +579,7 @@ impl SearchIndex {
             "docCount": self.refs.len(),
             "intRefs": int_refs,
             "shards": layout.firsts,
+            "lengthChunk": self.length_chunk(),
             "facets": "facets.json",
             "tags": "tags.json",
             "sort": "sort.json",

@@ -122,6 +122,14 @@ test('search-index/ holds the same index as search-index.json', () => {
   for (const [key, value] of Object.entries(meta)) {
     assert.ok(!Array.isArray(value) || value.length < meta.docCount / 4 || key === 'shards', `meta.json's ${key} has ${value.length} items`);
   }
+  const lengthFiles = new Map();
+  const lengthOf = (field, doc) => {
+    const k = Math.floor(doc / meta.lengthChunk);
+    const key = `${field}/${k}`;
+    if (!lengthFiles.has(key)) lengthFiles.set(key, load(`lengths/${key}.json`));
+    return lengthFiles.get(key)[doc - k * meta.lengthChunk];
+  };
+  let denseLists = 0;
   /* every shard's terms, in index order, each after the previous shard's */
   const fromShards = new Map(); /* field -> Map term -> [[ref, tf]] */
   for (const field of meta.fields) fromShards.set(field, new Map());
@@ -133,20 +141,31 @@ test('search-index/ holds the same index as search-index.json', () => {
     for (const [term, postings] of entries) {
       if (previous !== null) assert.ok(client.compareTerms(previous, term) < 0, `${previous} before ${term}`);
       previous = term;
-      for (const [field, flat] of Object.entries(postings)) {
+      for (const [field, value] of Object.entries(postings)) {
         const list = [];
         let doc = 0;
-        assert.equal(flat.length % 3, 0, `${field}:${term}: triples`);
-        for (let i = 0; i < flat.length; i += 3) {
+        /* dense postings: pairs, the lengths in lengths/; the others: triples */
+        const dense = !Array.isArray(value);
+        const flat = dense ? value.pairs : value;
+        const step = dense ? 2 : 3;
+        assert.equal(flat.length % step, 0, `${field}:${term}: ${dense ? 'pairs' : 'triples'}`);
+        if (dense) {
+          denseLists += 1;
+          assert.ok(flat.length / 2 >= meta.docCount / 4, `${field}:${term}: dense postings list a quarter of the documents or more`);
+        }
+        for (let i = 0; i < flat.length; i += step) {
           doc += flat[i];
           list.push([refs[doc], Math.sqrt(flat[i + 1])]);
-          /* each posting carries its document's field length (elasticlunr's docInfo) */
-          assert.equal(flat[i + 2], json.documentStore.docInfo[refs[doc]][field], `length of ${field} in ${refs[doc]} (${term})`);
+          /* each posting carries its document's field length (elasticlunr's docInfo), or
+             lengths/ does */
+          const length = dense ? lengthOf(field, doc) : flat[i + 2];
+          assert.equal(length, json.documentStore.docInfo[refs[doc]][field], `length of ${field} in ${refs[doc]} (${term})`);
         }
         fromShards.get(field).set(term, list);
       }
     }
   });
+  assert.ok(denseLists >= 20, `common words have dense postings: ${denseLists}`);
   /* every term elasticlunr.js can reach in the tries (walked by UTF-16 code unit) */
   for (const field of meta.fields) {
     const reachable = new Map();
@@ -256,9 +275,12 @@ test('a query reads only the shards its terms need', async () => {
   assert.equal(await shardReads('😀'), 0, 'a term outside the BMP needs nothing');
   const index = search.sharded();
   assert.equal(index.shardsFor('satellite image', page).length, index.missing('satellite image', page).length);
-  /* no result data is read to score */
+  /* no result data is read to score: the shards, and the field lengths of their dense
+     postings */
   await index.hits('satellite image', page);
-  assert.deepEqual(index.reads.filter((p) => !p.startsWith('terms/')), []);
+  assert.deepEqual(index.reads.filter((p) => !p.startsWith('terms/') && !p.startsWith('lengths/')), []);
+  const lengths = index.reads.filter((p) => p.startsWith('lengths/'));
+  assert.equal(new Set(lengths).size, lengths.length, 'each lengths file once');
 });
 
 /* sharded.js's openIndex(metaUrl), with fetch answered from the build's files: one

@@ -43,6 +43,7 @@ var PAGE_SIZE = 20;
 var TOP_TAGS = 15;
 var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
 var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a frame later */
+var SETTLE_MS = 300; /* while keys come faster than this, only the first cards' data is fetched */
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
 var FACET_KEYS = ['category', 'tag', 'license', 'use', 'task', 'library', 'data', 'gpu'];
@@ -432,7 +433,12 @@ function startSearchPage() {
         return;
       }
       var docs = view.sorted.slice(0, shown);
-      var missing = docs.filter(function (doc) { return !engine.row(doc); });
+      /* While the visitor is typing, the results of each key may be gone at the next:
+         only the cards in view are fetched and drawn; the others once the typing pauses
+         (this same update, resumed). */
+      var sinceKey = Date.now() - lastKeyAt;
+      var wanted = sinceKey < SETTLE_MS ? docs.slice(0, FIRST_CARDS) : docs;
+      var missing = wanted.filter(function (doc) { return !engine.row(doc); });
       if (missing.length) {
         /* each card's data holds its excerpt's text: the cards are drawn whole, never
            growing when an excerpt arrives */
@@ -440,7 +446,9 @@ function startSearchPage() {
         return;
       }
       writeUrl();
-      render(view, after);
+      var whole = docs.every(function (doc) { return engine.row(doc); });
+      render(view, whole ? after : null, !whole);
+      if (!whole) setTimeout(step, Math.max(0, SETTLE_MS - (Date.now() - lastKeyAt)));
     };
     step();
   }
@@ -819,7 +827,7 @@ function startSearchPage() {
      the status line (which announces the results, so it changes once all are drawn)
      and the "more" button. `after` runs once all are done; a newer render cancels the
      steps left of an older one. */
-  function render(view, after) {
+  function render(view, after, partial) {
     buildUi();
     var number = ++renders;
     ui.sort.value = state.sort;
@@ -844,6 +852,13 @@ function startSearchPage() {
       ui.empty.appendChild(reset);
     }
     var cards = sorted.slice(0, shown);
+    if (partial) {
+      /* the cards whose data is loaded (the first ones): the others come with the
+         typing's pause, below them */
+      var loaded = 0;
+      while (loaded < cards.length && engine.row(cards[loaded])) loaded++;
+      cards = cards.slice(0, loaded);
+    }
     ui.list.textContent = '';
     var draw = function (from, to) {
       cards.slice(from, to).forEach(function (doc) {
@@ -882,7 +897,7 @@ function startSearchPage() {
       ui.status.textContent = status + '.';
       document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
       var left = sorted.length - Math.min(shown, sorted.length);
-      ui.more.hidden = left <= 0;
+      ui.more.hidden = left <= 0 || !!partial; /* below the cards still to come */
       ui.more.textContent = left > 0 ? 'Show ' + plural(Math.min(left, PAGE_SIZE), 'more module', 'more modules') : '';
       if (after) after();
     };

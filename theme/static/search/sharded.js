@@ -12,13 +12,21 @@ import { configure, expands, score, DenseScores } from './engine.js';
    docs/<doc>.json (a result card's data and excerpt text) and sort.json. Documents are
    numbered in the byte order of their refs, the order of the postings, and keys are
    these numbers. A field length is known once a posting of the document in that field
-   is decoded, which is all the scorer asks for.
+   is decoded, which is all the scorer asks for: the postings carry it, but for dense
+   ones ({pairs: [gap, count, ...]}, a common term's), whose documents' lengths come
+   from lengths/<field>/<k>.json, loaded with the shard.
 
    `load(path)` reads a file of search-index/ ("terms/3.json") and returns its parsed
    JSON or a promise of it: fetch in the page, the disk in Node. A query is answered in
    two steps: the shards its terms need are loaded (`hits`, or `loadShards(missing(q))`),
    then it is scored synchronously (`hitsLoaded`), exactly as elasticlunr.js would
    score the monolithic index. */
+
+/* Whether a field's postings in a shard entry list a document: triples, or dense pairs. */
+export function listed(value) {
+  if (!value) return false;
+  return Array.isArray(value) ? value.length > 0 : Array.isArray(value.pairs) && value.pairs.length > 0;
+}
 
 export function ShardedIndex(meta, load) {
   if (!meta || meta.version !== 2) {
@@ -30,6 +38,8 @@ export function ShardedIndex(meta, load) {
   this.pipeline = makePipeline(meta.pipeline);
   this.docCount = meta.docCount;
   this.lengths = new Map(); /* field -> Uint32Array over documents, filled from postings */
+  this.lengthChunk = meta.lengthChunk || 1024;
+  this.lengthLoads = new Map(); /* field + "/" + k -> promise of lengths/<field>/<k>.json */
   this.firsts = meta.shards || [];
   this.load = load;
   this.ints = new Map();
@@ -128,13 +138,59 @@ ShardedIndex.prototype.loadShard = function (k) {
         entries.push(pair[1]);
         at.set(pair[0], i);
       });
-      self.shards[k] = { terms: terms, entries: entries, at: at };
-    }, function (error) {
+      /* the shard counts as loaded once the lengths its dense postings need are in */
+      return self.loadLengthsOf(entries).then(function () {
+        self.shards[k] = { terms: terms, entries: entries, at: at };
+      });
+    }).then(null, function (error) {
       self.shardLoads[k] = null; /* the next query tries again */
       throw error;
     });
   }
   return this.shardLoads[k];
+};
+
+/* Loads the field lengths of the documents of the dense postings of `entries`: the
+   lengths/<field>/<k>.json covering them (each file once). */
+ShardedIndex.prototype.loadLengthsOf = function (entries) {
+  var self = this;
+  var size = this.lengthChunk;
+  var need = new Set();
+  entries.forEach(function (entry) {
+    for (var field in entry) {
+      if (!hasOwn.call(entry, field)) continue;
+      var list = entry[field];
+      if (!list || Array.isArray(list) || !Array.isArray(list.pairs)) continue;
+      var pairs = list.pairs;
+      var doc = 0;
+      for (var i = 0; i < pairs.length; i += 2) {
+        doc += pairs[i];
+        need.add(field + '/' + Math.floor(doc / size));
+      }
+    }
+  });
+  return Promise.all(Array.from(need).map(function (key) { return self.loadLengths(key); }));
+};
+
+ShardedIndex.prototype.loadLengths = function (key) {
+  var self = this;
+  var pending = this.lengthLoads.get(key);
+  if (!pending) {
+    var slash = key.lastIndexOf('/');
+    var field = key.slice(0, slash);
+    var k = Number(key.slice(slash + 1));
+    pending = this.fetch('lengths/' + key + '.json').then(function (lengths) {
+      if (!Array.isArray(lengths)) throw new Error('search-index/lengths/' + key + '.json is not a list');
+      var column = self.lengthsOf(field);
+      var from = k * self.lengthChunk;
+      for (var i = 0; i < lengths.length && from + i < column.length; i++) column[from + i] = lengths[i];
+    }, function (error) {
+      self.lengthLoads.delete(key);
+      throw error;
+    });
+    this.lengthLoads.set(key, pending);
+  }
+  return pending;
 };
 
 ShardedIndex.prototype.loadShards = function (list) {
@@ -148,7 +204,8 @@ ShardedIndex.prototype.loadedShard = function (k) {
   return shard;
 };
 
-/* The postings of `term` in every field ({field: [gap, count, length, ...]}), or null. */
+/* The postings of `term` in every field ({field: [gap, count, length, ...] or
+   {pairs: [gap, count, ...]}}), or null. */
 ShardedIndex.prototype.entry = function (term) {
   if (!term || unreachable(term)) return null;
   var k = this.shardOf(term);
@@ -164,18 +221,22 @@ ShardedIndex.prototype.postings = function (field, term) {
   if (cached !== undefined) return cached;
   var entry = this.entry(term);
   var flat = entry && hasOwn.call(entry, field) ? entry[field] : null;
+  /* dense postings are pairs, their lengths loaded with the shard (lengths/) */
+  var dense = !!flat && !Array.isArray(flat);
+  if (dense) flat = Array.isArray(flat.pairs) ? flat.pairs : null;
+  var step = dense ? 2 : 3;
   var postings = null;
   if (flat && flat.length) {
-    var n = (flat.length / 3) | 0;
+    var n = (flat.length / step) | 0;
     var keys = new Int32Array(n);
     var tfs = new Float64Array(n);
     var lengths = this.lengthsOf(field);
     var doc = 0;
     for (var i = 0; i < n; i++) {
-      doc += flat[3 * i];
+      doc += flat[step * i];
       keys[i] = doc;
-      tfs[i] = Math.sqrt(flat[3 * i + 1]);
-      lengths[doc] = flat[3 * i + 2];
+      tfs[i] = Math.sqrt(flat[step * i + 1]);
+      if (!dense) lengths[doc] = flat[step * i + 2];
     }
     postings = {
       keys: keys,
@@ -253,8 +314,7 @@ ShardedIndex.prototype.expand = function (field, token) {
       else hi = mid;
     }
     for (var i = lo; i < terms.length && terms[i].indexOf(token) === 0; i++) {
-      var flat = hasOwn.call(shard.entries[i], field) ? shard.entries[i][field] : null;
-      if (flat && flat.length) out.push(terms[i]);
+      if (listed(hasOwn.call(shard.entries[i], field) ? shard.entries[i][field] : null)) out.push(terms[i]);
     }
   }
   return out;

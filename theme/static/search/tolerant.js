@@ -20,6 +20,7 @@ import { queryTerms, runPipeline, NOTHING } from './text.js';
 import { configure, expands, combine } from './engine.js';
 import { lookupKeys, shardOfKey, nearWords, suffixShards, suffixTerms, SUFFIX_MIN } from './typo.js';
 import { SLICE_MS } from './tasks.js';
+import { listed } from './sharded.js';
 
 export const TYPO_WEIGHT = [1, 0.5, 0.3]; /* by distance */
 export const SUFFIX_WEIGHT = 0.5; /* times the share of the longer term the word covers */
@@ -96,8 +97,7 @@ function holds(index, term) {
   var entry = index.entry(term);
   if (!entry) return false;
   for (var f = 0; f < index.fields.length; f++) {
-    var flat = entry[index.fields[f]];
-    if (flat && flat.length) return true;
+    if (listed(entry[index.fields[f]])) return true;
   }
   return false;
 }
