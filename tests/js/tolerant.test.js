@@ -122,3 +122,23 @@ test('rankInSteps: rank\'s results in steps, interleaved rankings apart, a stale
   assert.equal(tasks, 1);
   assert.deepEqual(tolerant.rank(index, plans[0].plan, options).map((h) => [h.doc, h.score, h.direct]), expected[0]);
 });
+
+/* A word typed as a prefix whose stem is no prefix of the stems it is typed towards
+   ("classifica" is "classifica"; "classification" is indexed as "classif") is matched as
+   its shortest-but-one prefix that matches, not corrected as a typo and not dropped; in
+   exact mode (typos off) it stays as typed. */
+test('the word being typed matches through a shorter prefix, before any typo lookup', async () => {
+  const options = client.searchOptions(search.meta);
+  const index = search.sharded();
+  const { plan, hits } = await tolerant.search(index, 'image classifica', options);
+  assert.equal(plan.units[1].term, 'classif');
+  assert.equal(plan.corrected, false, 'no "Showing results for"');
+  assert.ok(!index.reads.some((p) => p.startsWith('fuzzy/')), `no typo lookup: ${index.reads}`);
+  const shorter = await tolerant.search(search.sharded(), 'image classific', options);
+  /* the same modules ("classific" also finds words ending with it, so scores may differ) */
+  const docs = (list) => list.filter((h) => h.direct).map((h) => h.doc).sort((x, y) => x - y);
+  assert.deepEqual(docs(hits), docs(shorter.hits));
+  assert.ok(hits.length > (await tolerant.search(search.sharded(), 'image', options)).hits.length, 'more than "image" alone');
+  const exact = await tolerant.search(search.sharded(), 'image classifica', Object.assign({}, options, { typos: false }));
+  assert.equal(exact.plan.units[1].term, 'classifica', 'exact mode keeps the word as typed');
+});

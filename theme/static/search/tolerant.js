@@ -16,7 +16,7 @@
    and the suffix shards; then the fuzzy shards of the words that matched nothing; then
    the term shards of every correction and suffix term. `prepare` does the rounds and
    returns a plan; `rank` scores a plan synchronously. */
-import { queryTerms, runPipeline, NOTHING } from './text.js';
+import { queryTerms, runPipeline, NOTHING, PREFIX_MIN } from './text.js';
 import { configure, expands, combine } from './engine.js';
 import { lookupKeys, shardOfKey, nearWords, suffixShards, suffixTerms, SUFFIX_MIN } from './typo.js';
 import { SLICE_MS } from './tasks.js';
@@ -112,6 +112,33 @@ function matchesItself(index, unit, config, prefixLast) {
   return false;
 }
 
+/* For the last word, typed as a prefix, that matches nothing: the word cut by one to
+   TYPED_CUT characters (never under PREFIX_MIN + 1), the first whose term matches as a
+   prefix becomes the word's term ("classifica" -> "classific" -> "classif", what
+   "classification" is indexed as). A promise of whether one did. */
+var TYPED_CUT = 4;
+function typedPrefix(index, u, config) {
+  var tried = new Set([u.term]);
+  var cut = 0;
+  var next = function () {
+    cut += 1;
+    var word = u.word.slice(0, u.word.length - cut);
+    if (cut > TYPED_CUT || word.length <= PREFIX_MIN) return Promise.resolve(false);
+    var term = runPipeline(index.pipeline, word, 0, [word]);
+    if (term === undefined || tried.has(term) || term.length < PREFIX_MIN) return next();
+    tried.add(term);
+    var shards = index.shardRange(term).filter(function (k) { return !index.shards[k]; });
+    return index.loadShards(shards).then(function () {
+      var unit = { term: term, last: true, word: word };
+      if (!matchesItself(index, unit, config, true)) return next();
+      u.term = term;
+      u.direct = true;
+      return true;
+    });
+  };
+  return next();
+}
+
 /* Total document frequency of a term over the fields. */
 function frequency(index, term) {
   var n = 0;
@@ -140,6 +167,22 @@ export function prepare(index, query, options) {
       .then(function (lists) { return suffixTerms(u.term, [].concat.apply([], lists)); });
   });
 
+  /* the typo lookup of a word that matches nothing: the words within its distance */
+  var fuzzyLookup = function (u) {
+    var look = lookupKeys(u.word);
+    if (!look.keys.length) return Promise.resolve(NOTHING);
+    var shards = Array.from(new Set(look.keys.map(function (k) { return shardOfKey(k, fuzzy.shards); })));
+    return Promise.all(shards.map(function (k) { return fuzzyShard(index, k); })).then(function (maps) {
+      var candidates = [];
+      look.keys.forEach(function (key) {
+        var map = maps[shards.indexOf(shardOfKey(key, fuzzy.shards))];
+        var words = map.get(key);
+        if (words) candidates.push.apply(candidates, words);
+      });
+      return nearWords(u.word, candidates);
+    });
+  };
+
   return Promise.all(round1.concat(suffixLists)).then(function (done) {
     var suffixes = done.slice(1);
     var lookups = units.map(function (u, i) {
@@ -148,18 +191,13 @@ export function prepare(index, query, options) {
       });
       u.direct = matchesItself(index, u, config, prefixLast);
       u.corrections = [];
-      if (u.direct || !fuzzy) return Promise.resolve(NOTHING);
-      var look = lookupKeys(u.word);
-      if (!look.keys.length) return Promise.resolve(NOTHING);
-      var shards = Array.from(new Set(look.keys.map(function (k) { return shardOfKey(k, fuzzy.shards); })));
-      return Promise.all(shards.map(function (k) { return fuzzyShard(index, k); })).then(function (maps) {
-        var candidates = [];
-        look.keys.forEach(function (key) {
-          var map = maps[shards.indexOf(shardOfKey(key, fuzzy.shards))];
-          var words = map.get(key);
-          if (words) candidates.push.apply(candidates, words);
-        });
-        return nearWords(u.word, candidates);
+      if (u.direct) return Promise.resolve(NOTHING);
+      /* the word being typed: "classifica" stems to no prefix of "classif", but a
+         shorter prefix of it does; take that before a typo lookup */
+      var completing = tolerant && prefixLast && u.last ? typedPrefix(index, u, config) : Promise.resolve(false);
+      return completing.then(function (done) {
+        if (done || !fuzzy) return NOTHING;
+        return fuzzyLookup(u);
       });
     });
     return Promise.all(lookups);
