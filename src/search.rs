@@ -579,6 +579,7 @@ impl SearchIndex {
             "docCount": self.refs.len(),
             "intRefs": int_refs,
             "shards": layout.firsts,
+            "single": layout.singles(),
             "lengthChunk": self.length_chunk(),
             "facets": "facets.json",
             "tags": "tags.json",
@@ -664,6 +665,20 @@ pub struct ShardLayout {
     firsts: Vec<String>,
     fuzzy: fuzzy::Layout,
     suffix: suffix::Layout,
+}
+
+impl ShardLayout {
+    /// The shards that hold one term (a common term's, [`SearchIndex::term_shards`]): a
+    /// client knows without fetching them that they hold no other.
+    fn singles(&self) -> Vec<usize> {
+        let starts: Vec<usize> = self
+            .firsts
+            .iter()
+            .map(|f| self.terms.partition_point(|t| index_order(t, f) == Ordering::Less))
+            .chain(std::iter::once(self.terms.len()))
+            .collect();
+        starts.windows(2).enumerate().filter(|(_, w)| w[1] - w[0] == 1).map(|(k, _)| k).collect()
+    }
 }
 
 fn fuzzy_path(k: usize) -> String {

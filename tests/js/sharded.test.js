@@ -273,6 +273,15 @@ test('a query reads only the shards its terms need', async () => {
   assert.ok(await shardReads('c') <= 1, 'a single letter is matched whole');
   assert.equal(await shardReads('the of and'), 0, 'stop words need nothing');
   assert.equal(await shardReads('😀'), 0, 'a term outside the BMP needs nothing');
+  /* a common term's shard holds it alone (meta.json's `single`): a word after it, before
+     the next shard, is known to be no term without fetching it */
+  const { meta } = search;
+  assert.ok(meta.single.length >= 1, `common terms have shards of their own: ${meta.single.length}`);
+  const k = meta.single[0];
+  const word = meta.shards[k] + 'zzq';
+  assert.ok(k + 1 === meta.shards.length || client.compareTerms(word, meta.shards[k + 1]) < 0, `${word} sorts into shard ${k}`);
+  assert.equal(await shardReads(word + ' the'), 0, `"${word}" is in no shard: nothing fetched`);
+  assert.deepEqual(await search.sharded().search(word, page), []);
   const index = search.sharded();
   assert.equal(index.shardsFor('satellite image', page).length, index.missing('satellite image', page).length);
   /* no result data is read to score: the shards, and the field lengths of their dense

@@ -1,7 +1,7 @@
 /* sharded.js: `ShardedIndex`, the loader and reader of the sharded search-index/
    (docs/search-index.md), scored by engine.js exactly as the monolithic index; and
    `openIndex(metaUrl)`, which opens it in a page with fetch (once per URL). */
-import { hasOwn, makePipeline, queryTerms, compareTerms, unreachable } from './text.js';
+import { hasOwn, NOTHING, makePipeline, queryTerms, compareTerms, unreachable } from './text.js';
 import { configure, expands, score, DenseScores } from './engine.js';
 
 /* ---------------------------------------------------------------- the sharded index
@@ -41,6 +41,7 @@ export function ShardedIndex(meta, load) {
   this.lengthChunk = meta.lengthChunk || 1024;
   this.lengthLoads = new Map(); /* field + "/" + k -> promise of lengths/<field>/<k>.json */
   this.firsts = meta.shards || [];
+  this.singles = new Set(meta.single || NOTHING); /* shards holding one term: their first */
   this.load = load;
   this.ints = new Map();
   var ints = this.ints;
@@ -78,6 +79,13 @@ ShardedIndex.prototype.shardOf = function (term) {
   return found;
 };
 
+/* The shard that holds `term` if it is a term and that shard could hold it: -1 too when
+   the shard holds one term, another (a common term's shard: nothing to fetch to know). */
+ShardedIndex.prototype.holderOf = function (term) {
+  var k = this.shardOf(term);
+  return k >= 0 && this.singles.has(k) && this.firsts[k] !== term ? -1 : k;
+};
+
 /* The shards that hold the terms starting with `prefix`: the one where `prefix` would
    be, and the following ones whose first term starts with it. */
 ShardedIndex.prototype.shardRange = function (prefix) {
@@ -87,7 +95,8 @@ ShardedIndex.prototype.shardRange = function (prefix) {
     if (!firsts.length || firsts[0].indexOf(prefix) !== 0) return [];
     lo = 0;
   }
-  var out = [lo];
+  /* a shard holding one term that does not start with the prefix holds none that do */
+  var out = this.singles.has(lo) && firsts[lo].indexOf(prefix) !== 0 ? [] : [lo];
   for (var k = lo + 1; k < firsts.length && firsts[k].indexOf(prefix) === 0; k++) out.push(k);
   return out;
 };
@@ -111,7 +120,7 @@ ShardedIndex.prototype.shardsFor = function (query, options) {
     if (expanded) {
       self.shardRange(t.term).forEach(function (k) { need.add(k); });
     } else if (exact) {
-      var k = self.shardOf(t.term);
+      var k = self.holderOf(t.term);
       if (k >= 0) need.add(k);
     }
   });
@@ -208,7 +217,7 @@ ShardedIndex.prototype.loadedShard = function (k) {
    {pairs: [gap, count, ...]}}), or null. */
 ShardedIndex.prototype.entry = function (term) {
   if (!term || unreachable(term)) return null;
-  var k = this.shardOf(term);
+  var k = this.holderOf(term);
   if (k < 0) return null;
   var shard = this.loadedShard(k);
   var i = shard.at.get(term);

@@ -218,7 +218,7 @@ export function prepare(index, query, options) {
     });
     var shards = new Set();
     needed.forEach(function (t) {
-      var k = index.shardOf(t);
+      var k = index.holderOf(t);
       if (k >= 0 && !index.shards[k]) shards.add(k);
     });
     return index.loadShards(Array.from(shards)).then(function () {
