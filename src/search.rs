@@ -395,6 +395,27 @@ impl SearchIndex {
         s
     }
 
+    /// Per field, the shards holding dense postings in it: a client fetches the field's
+    /// `lengths/` beside such a shard, not after it.
+    fn dense_shards(&self, layout: &ShardLayout) -> BTreeMap<&'static str, Vec<usize>> {
+        let mut out = BTreeMap::new();
+        for (f, name) in FIELDS.iter().enumerate() {
+            let mut shards: Vec<usize> = Vec::new();
+            for t in &layout.terms {
+                if self.postings(f, t).is_some_and(|p| self.is_dense(p.len())) {
+                    let k = layout.firsts.partition_point(|x| index_order(x, t) != Ordering::Greater).saturating_sub(1);
+                    if shards.last() != Some(&k) {
+                        shards.push(k);
+                    }
+                }
+            }
+            if !shards.is_empty() {
+                out.insert(*name, shards);
+            }
+        }
+        out
+    }
+
     /// Whether postings of `n` documents are dense ([`DENSE_SHARE`]).
     fn is_dense(&self, n: usize) -> bool {
         n >= DENSE_MIN && n * DENSE_SHARE >= self.refs.len()
@@ -580,6 +601,7 @@ impl SearchIndex {
             "intRefs": int_refs,
             "shards": layout.firsts,
             "single": layout.singles(),
+            "dense": self.dense_shards(layout),
             "lengthChunk": self.length_chunk(),
             "facets": "facets.json",
             "tags": "tags.json",
@@ -1136,10 +1158,19 @@ mod tests {
     fn normalised(mut files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
         let mut meta: serde_json::Value = serde_json::from_slice(&files["search-index/meta.json"]).unwrap();
         let shards = meta.as_object_mut().unwrap().remove("shards").unwrap();
+        // Shard numbers, which depend on the cut: checked against the shards, then left out.
+        let (single, dense) = (meta["single"].take(), meta["dense"].take());
         let mut entries: Vec<serde_json::Value> = Vec::new();
         for k in 0..shards.as_array().unwrap().len() {
             let bytes = files.remove(&format!("search-index/terms/{k}.json")).unwrap();
-            entries.extend(serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap());
+            let shard = serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap();
+            let listed = |v: &serde_json::Value| v.as_array().unwrap().iter().any(|x| x == k);
+            assert_eq!(listed(&single), shard.len() == 1, "shard {k}: `single`");
+            for field in FIELDS {
+                let has_dense = shard.iter().any(|e| e[1][field].get("pairs").is_some());
+                assert_eq!(dense.get(field).is_some_and(listed), has_dense, "shard {k}: `dense` of {field}");
+            }
+            entries.extend(shard);
         }
         assert!(files.keys().all(|k| !k.starts_with("search-index/terms/")), "a shard beyond meta's list");
         files.insert("search-index/meta.json".into(), meta.to_string().into_bytes());

@@ -130,6 +130,7 @@ test('search-index/ holds the same index as search-index.json', () => {
     return lengthFiles.get(key)[doc - k * meta.lengthChunk];
   };
   let denseLists = 0;
+  const denseShards = new Map(); /* field -> shards with dense postings in it */
   /* every shard's terms, in index order, each after the previous shard's */
   const fromShards = new Map(); /* field -> Map term -> [[ref, tf]] */
   for (const field of meta.fields) fromShards.set(field, new Map());
@@ -151,6 +152,8 @@ test('search-index/ holds the same index as search-index.json', () => {
         assert.equal(flat.length % step, 0, `${field}:${term}: ${dense ? 'pairs' : 'triples'}`);
         if (dense) {
           denseLists += 1;
+          if (!denseShards.has(field)) denseShards.set(field, new Set());
+          denseShards.get(field).add(k);
           assert.ok(flat.length / 2 >= meta.docCount / 4, `${field}:${term}: dense postings list a quarter of the documents or more`);
         }
         for (let i = 0; i < flat.length; i += step) {
@@ -166,6 +169,9 @@ test('search-index/ holds the same index as search-index.json', () => {
     }
   });
   assert.ok(denseLists >= 20, `common words have dense postings: ${denseLists}`);
+  /* meta.json names them, so that their lengths are fetched beside the shard */
+  assert.deepEqual(Object.keys(meta.dense).sort(), [...denseShards.keys()].sort());
+  for (const [field, shards] of denseShards) assert.deepEqual(meta.dense[field], [...shards].sort((a, b) => a - b), `dense shards of ${field}`);
   /* every term elasticlunr.js can reach in the tries (walked by UTF-16 code unit) */
   for (const field of meta.fields) {
     const reachable = new Map();

@@ -452,10 +452,19 @@ fn search_content(
 ) -> (Vec<serde_json::Value>, serde_json::Value) {
     let mut meta: serde_json::Value = serde_json::from_slice(&files.remove("search-index/meta.json").unwrap()).unwrap();
     let shards = meta.as_object_mut().unwrap().remove("shards").unwrap();
+    // Shard numbers, which depend on the cut: checked against the shards, then left out.
+    let (single, dense) = (meta["single"].take(), meta["dense"].take());
     let mut terms = Vec::new();
     for k in 0..shards.as_array().unwrap().len() {
         let bytes = files.remove(&format!("search-index/terms/{k}.json")).unwrap();
-        terms.extend(serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap());
+        let shard = serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap();
+        let listed = |v: &serde_json::Value| v.as_array().unwrap().iter().any(|x| x == k);
+        assert_eq!(listed(&single), shard.len() == 1, "shard {k}: `single`");
+        for field in ["title", "tags", "summary", "category", "body"] {
+            let has_dense = shard.iter().any(|e| e[1][field].get("pairs").is_some());
+            assert_eq!(dense.get(field).is_some_and(listed), has_dense, "shard {k}: `dense` of {field}");
+        }
+        terms.extend(shard);
     }
     assert!(files.keys().all(|k| !k.starts_with("search-index/terms/")), "a shard beyond meta's list");
     (terms, meta)

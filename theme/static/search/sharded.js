@@ -42,6 +42,10 @@ export function ShardedIndex(meta, load) {
   this.lengthLoads = new Map(); /* field + "/" + k -> promise of lengths/<field>/<k>.json */
   this.firsts = meta.shards || [];
   this.singles = new Set(meta.single || NOTHING); /* shards holding one term: their first */
+  var dense = this.denseIn = new Map(); /* shard -> the fields of its dense postings */
+  Object.keys(meta.dense || {}).forEach(function (field) {
+    meta.dense[field].forEach(function (k) { dense.set(k, (dense.get(k) || []).concat([field])); });
+  });
   this.load = load;
   this.ints = new Map();
   var ints = this.ints;
@@ -137,7 +141,11 @@ ShardedIndex.prototype.loadShard = function (k) {
   var self = this;
   if (this.shards[k]) return Promise.resolve();
   if (!this.shardLoads[k]) {
-    this.shardLoads[k] = this.fetch('terms/' + k + '.json').then(function (json) {
+    /* the lengths of the fields where its postings are dense, fetched beside it (they
+       list a quarter of the documents or more: every file of those fields) */
+    var early = (this.denseIn.get(k) || NOTHING).map(function (field) { return self.loadAllLengths(field); });
+    this.shardLoads[k] = Promise.all([this.fetch('terms/' + k + '.json')].concat(early)).then(function (both) {
+      var json = both[0];
       if (!Array.isArray(json)) throw new Error('search-index/terms/' + k + '.json is not a list');
       var at = new Map();
       var terms = [];
@@ -179,6 +187,12 @@ ShardedIndex.prototype.loadLengthsOf = function (entries) {
     }
   });
   return Promise.all(Array.from(need).map(function (key) { return self.loadLengths(key); }));
+};
+
+ShardedIndex.prototype.loadAllLengths = function (field) {
+  var files = [];
+  for (var k = 0; k * this.lengthChunk < this.docCount; k++) files.push(this.loadLengths(field + '/' + k));
+  return Promise.all(files);
 };
 
 ShardedIndex.prototype.loadLengths = function (key) {
