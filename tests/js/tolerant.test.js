@@ -127,13 +127,18 @@ test('rankInSteps: rank\'s results in steps, interleaved rankings apart, a stale
    ("classifica" is "classifica"; "classification" is indexed as "classif") is matched as
    its shortest-but-one prefix that matches, not corrected as a typo and not dropped; in
    exact mode (typos off) it stays as typed. */
-test('the word being typed matches through a shorter prefix, before any typo lookup', async () => {
+test('the word being typed matches through a shorter prefix, a misspelt one is corrected', async () => {
   const options = client.searchOptions(search.meta);
   const index = search.sharded();
   const { plan, hits } = await tolerant.search(index, 'image classifica', options);
   assert.equal(plan.units[1].term, 'classif');
   assert.equal(plan.corrected, false, 'no "Showing results for"');
-  assert.ok(!index.reads.some((p) => p.startsWith('fuzzy/')), `no typo lookup: ${index.reads}`);
+  /* one fuzzy shard, that of "classif" (the words starting with it), not a typo lookup */
+  assert.equal(index.reads.filter((p) => p.startsWith('fuzzy/')).length, 1, `one fuzzy shard: ${index.reads}`);
+  /* a misspelt last word that starts no word is corrected, not cut */
+  const typo = await tolerant.search(search.sharded(), 'intrusoin', options);
+  assert.equal(typo.plan.corrected, true, '"intrusoin" is corrected');
+  assert.equal(typo.plan.units[0].corrections[0].word, 'intrusion');
   const shorter = await tolerant.search(search.sharded(), 'image classific', options);
   /* the same modules ("classific" also finds words ending with it, so scores may differ) */
   const docs = (list) => list.filter((h) => h.direct).map((h) => h.doc).sort((x, y) => x - y);

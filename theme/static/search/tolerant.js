@@ -112,12 +112,25 @@ function matchesItself(index, unit, config, prefixLast) {
   return false;
 }
 
-/* For the last word, typed as a prefix, that matches nothing: the word cut by one to
-   TYPED_CUT characters (never under PREFIX_MIN + 1), the first whose term matches as a
-   prefix becomes the word's term ("classifica" -> "classific" -> "classif", what
-   "classification" is indexed as). A promise of whether one did. */
+/* For the last word, typed as a prefix, that matches nothing: when it starts a word of
+   the index (the fuzzy shard of its first `fuzzy.prefix` units lists the words starting
+   with them, so a word that short or shorter is left to the typo lookup), the word cut
+   by one to TYPED_CUT characters (never under PREFIX_MIN + 1), the first whose term
+   matches as a prefix becomes the word's term ("classifica" -> "classific" ->
+   "classif", what "classification" is indexed as). A misspelt word ("intrusoin")
+   starts no word: it is corrected. A promise of whether one did. */
 var TYPED_CUT = 4;
-function typedPrefix(index, u, config) {
+function typedPrefix(index, u, config, fuzzy) {
+  if (!fuzzy || u.word.length < fuzzy.prefix) return Promise.resolve(false);
+  var key = u.word.slice(0, fuzzy.prefix);
+  return fuzzyShard(index, shardOfKey(key, fuzzy.shards)).then(function (map) {
+    var words = map.get(key) || NOTHING;
+    var starts = words.some(function (w) { return w.length > u.word.length && w.indexOf(u.word) === 0; });
+    return starts ? cutToPrefix(index, u, config) : false;
+  });
+}
+
+function cutToPrefix(index, u, config) {
   var tried = new Set([u.term]);
   var cut = 0;
   var next = function () {
@@ -194,7 +207,7 @@ export function prepare(index, query, options) {
       if (u.direct) return Promise.resolve(NOTHING);
       /* the word being typed: "classifica" stems to no prefix of "classif", but a
          shorter prefix of it does; take that before a typo lookup */
-      var completing = tolerant && prefixLast && u.last ? typedPrefix(index, u, config) : Promise.resolve(false);
+      var completing = tolerant && prefixLast && u.last ? typedPrefix(index, u, config, fuzzy) : Promise.resolve(false);
       return completing.then(function (done) {
         if (done || !fuzzy) return NOTHING;
         return fuzzyLookup(u);
