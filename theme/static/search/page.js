@@ -3,7 +3,7 @@
    lacks on top of it: the last word typed matched as a prefix, facets, sorting, the
    state in the URL. Every text from the data reaches the page through textContent or
    attributes, never as HTML. */
-import { hasOwn, NOTHING } from './text.js';
+import { hasOwn, NOTHING, PREFIX_MIN, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
 import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadedText } from './tolerant.js';
 import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
@@ -44,6 +44,7 @@ var TOP_TAGS = 15;
 var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
 var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a frame later */
 var SETTLE_MS = 300; /* while keys come faster than this, only the first cards' data is fetched */
+var SHORT_PREFIX_MS = 200; /* a last word of PREFIX_MIN letters waits this long for the next key */
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
 var NO_LICENCE = 'not-stated';
 var FACET_KEYS = ['category', 'tag', 'license', 'use', 'task', 'library', 'data', 'gpu'];
@@ -500,6 +501,13 @@ function startSearchPage() {
     var exact = Object.assign({}, options);
     exact.typos = false;
     return exact;
+  }
+
+  /* Whether the query's last word is a prefix of PREFIX_MIN letters, just typed. */
+  function shortPrefix(q) {
+    var units = queryTerms(engine.pipeline, q);
+    var last = units.length ? units[units.length - 1] : null;
+    return !!last && last.last && last.term.length === PREFIX_MIN && /[^\s-]$/.test(q);
   }
 
   function planKey() {
@@ -986,6 +994,10 @@ function startSearchPage() {
     /* a key right after another: the visitor is still typing, so a query that needs
        shards waits for a pause (one that needs nothing runs at once) */
     quietUntil = now - lastKeyAt < DEBOUNCE_MS ? now + DEBOUNCE_MS : 0;
+    /* a last word of PREFIX_MIN letters ("tra") matches as a prefix every term starting
+       with it (train, traffic, transfer, ...: several shards): its shards wait for a
+       pause of SHORT_PREFIX_MS, since the next key usually narrows it ("traf") */
+    if (engine && shortPrefix(input.value)) quietUntil = Math.max(quietUntil, now + SHORT_PREFIX_MS);
     lastKeyAt = now;
     state.q = input.value;
     state.exact = false; /* a new query is corrected again */
