@@ -330,40 +330,36 @@ function startSearchPage() {
     return loading;
   }
 
-  /* facets.json, once (when the panel is opened, or the state filters): then the
-     filter panel gets its groups. A failure lets a later render try again. */
+  /* A file of the filters' columns, once: `file` of meta.json, checked to hold
+     `column` for every module; `use` takes it in. A failure lets a later render try
+     again. */
+  function columns(file, column, what, use) {
+    return engine.fetch(file).then(function (json) {
+      if (!json || !Array.isArray(json[column]) || json[column].length !== meta.docCount) {
+        throw new Error('search-index/' + file + ' does not hold the ' + what + ' of ' + meta.docCount + ' modules');
+      }
+      use(json);
+      groups = facetGroups(facets, tagData);
+      if (shownHits) renderFacets(shownHits);
+    });
+  }
+
+  /* facets.json (when the panel is opened, or the state filters): the panel's groups. */
   function loadFacets() {
     if (!facetsLoading) {
-      facetsLoading = engine.fetch(meta.facets).then(function (json) {
-        if (!json || !Array.isArray(json.category) || json.category.length !== meta.docCount || !json.vocab) {
-          throw new Error('search-index/' + meta.facets + ' does not hold the filters of ' + meta.docCount + ' modules');
-        }
-        facets = json;
-        groups = facetGroups(facets, tagData);
-        if (shownHits) renderFacets(shownHits);
-      }, function (error) {
-        facetsLoading = null;
-        throw error;
-      });
+      facetsLoading = columns(meta.facets, 'category', 'filters', function (json) { facets = json; });
+      facetsLoading.catch(function () { facetsLoading = null; });
     }
     return facetsLoading;
   }
 
-  /* tags.json, once (when the tag filter is opened, or the state filters by a tag). */
+  /* tags.json (when the tag filter is opened, or the state filters by a tag). */
   function loadTags() {
     if (!tagsLoading) {
-      tagsLoading = Promise.all([loadFacets(), engine.fetch(meta.tags)]).then(function (both) {
-        var json = both[1];
-        if (!json || !Array.isArray(json.docTags) || json.docTags.length !== meta.docCount) {
-          throw new Error('search-index/' + meta.tags + ' does not hold the tags of ' + meta.docCount + ' modules');
-        }
-        tagData = json;
-        groups = facetGroups(facets, tagData);
-        if (shownHits) renderFacets(shownHits);
-      }, function (error) {
-        tagsLoading = null;
-        throw error;
+      tagsLoading = loadFacets().then(function () {
+        return columns(meta.tags, 'docTags', 'tags', function (json) { tagData = json; });
       });
+      tagsLoading.catch(function () { tagsLoading = null; });
     }
     return tagsLoading;
   }
