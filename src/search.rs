@@ -277,9 +277,10 @@ impl SearchIndex {
         out
     }
 
-    /// The files of `search-index/`: meta, term shards, fuzzy and suffix shards,
-    /// per-module result data, sort keys; and the shards' layout, for
-    /// [`Self::updated_files`]. The excerpt texts are [`Self::text_files`]'s.
+    /// The files of `search-index/`: meta, term shards, fuzzy and suffix shards, the
+    /// filters' and tags' columns, dense postings' lengths, sort keys; and the shards'
+    /// layout, for [`Self::updated_files`]. The result cards (with their excerpt texts)
+    /// are [`Self::doc_files`]'s.
     pub fn shard_files(&self, site: &Site) -> (Vec<OutputFile>, ShardLayout) {
         // Terms outside the BMP are unreachable in elasticlunr.js (it walks by UTF-16 unit).
         let mut terms: Vec<String> =
