@@ -460,9 +460,6 @@ impl SearchIndex {
             // field's length, so when it changes every term of the field changes.
             let was: HashMap<&str, u32> = before.terms[f].iter().map(|(t, c)| (t.as_str(), *c)).collect();
             let is: HashMap<&str, u32> = after.terms[f].iter().map(|(t, c)| (t.as_str(), *c)).collect();
-            if before.lengths[f] != after.lengths[f] {
-                changed.terms.extend(is.keys().map(|t| t.to_string()));
-            }
             let terms = &mut self.fields[f];
             for (t, c) in &was {
                 if is.get(t) == Some(c) {
@@ -489,6 +486,14 @@ impl SearchIndex {
                     Err(i) => terms.insert(i, (t.to_string(), vec![(doc, *count)])),
                 }
                 changed.terms.insert(t.to_string());
+            }
+        }
+        // The postings that carry a field's length (all but the dense ones) change with it.
+        for f in (0..FIELDS.len()).filter(|&f| before.lengths[f] != after.lengths[f]) {
+            for (t, _) in &after.terms[f] {
+                if self.postings(f, t).is_some_and(|p| !self.is_dense(p.len())) {
+                    changed.terms.insert(t.to_string());
+                }
             }
         }
         let mut delta: HashMap<&str, i64> = HashMap::new();
