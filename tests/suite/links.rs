@@ -1,0 +1,1 @@
+//! `check --links` against local HTTP servers.

@@ -1,0 +1,1 @@
+//! The catalogue-wide lint of `check`.
