@@ -14,7 +14,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
-use crate::render::OutputFile;
+use crate::layout::OutputFile;
 
 /// The theme's static files and the generated ones, fingerprinted.
 #[derive(Default)]

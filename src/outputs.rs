@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
+use crate::layout::{absolute_url, category_url, module_url, page_url, tag_url};
 use crate::markdown::escape;
 use crate::module::{Docker, Kind, Links, Module, Resources};
-use crate::render::{absolute_url, category_url, module_url, page_url, tag_url};
 use crate::site::Site;
 use crate::vocabulary::{DataTypeName, LibraryName, TaskName};
 

@@ -13,6 +13,10 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
+use crate::layout::{
+    absolute_url, badge_url, category_url, list_url, module_json_url, module_url, page_url, root_of, tag_url, Emit,
+    OutputFile,
+};
 use crate::module::{Kind, Links, Module};
 use crate::site::{Category, Site, TagGroup};
 
@@ -31,16 +35,6 @@ pub const TEMPLATES: &[&str] = &[
 ];
 /// How many modules the home page lists as "newest".
 pub const NEWEST_COUNT: usize = 6;
-
-/// A file of the output, path relative to the output root.
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// Where rendered files go as soon as they exist (the build's staging directory), so a
-/// build never holds every page in memory. Called from many threads.
-pub type Emit<'e> = dyn Fn(OutputFile) -> Result<()> + Sync + 'e;
 
 /// HTML of every Markdown text of the site, rendered once.
 pub struct RenderedContent {
@@ -329,44 +323,6 @@ pub struct Renderer<'a> {
 fn icon_url(assets: &BTreeMap<String, String>, icon: Option<&str>) -> String {
     let named = icon.and_then(|i| assets.get(&format!("icons/{i}.svg")));
     named.or_else(|| assets.get("icons/default.svg")).cloned().unwrap_or_default()
-}
-
-/// `modules/x/index.html` -> `../../`: the way back to the site root from a page.
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-/// The URL of page `n` of a paginated list whose first page is `base` + `index.html`.
-fn list_url(base: &str, n: usize) -> String {
-    if n <= 1 {
-        format!("{base}index.html")
-    } else {
-        format!("{base}page/{n}/index.html")
-    }
-}
-
-pub fn module_url(slug: &str) -> String {
-    format!("modules/{slug}/index.html")
-}
-pub fn badge_url(slug: &str) -> String {
-    format!("modules/{slug}/badge.svg")
-}
-pub fn module_json_url(slug: &str) -> String {
-    format!("modules/{slug}/index.json")
-}
-pub fn category_url(slug: &str) -> String {
-    format!("categories/{slug}/index.html")
-}
-pub fn tag_url(slug: &str) -> String {
-    format!("tags/{slug}/index.html")
-}
-pub fn page_url(slug: &str) -> String {
-    format!("{slug}/index.html")
-}
-
-/// Where `url` (relative to the site root) lives on the web: directory URLs for pages.
-pub fn absolute_url(base_url: &str, url: &str) -> String {
-    format!("{base_url}{}", url.strip_suffix("index.html").unwrap_or(url))
 }
 
 /// `https://doi.org/10.1/x` -> `10.1/x`.

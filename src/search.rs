@@ -29,9 +29,9 @@ use elasticlunr::lang::{English, Language};
 use elasticlunr::pipeline::Pipeline;
 use rayon::prelude::*;
 
+use crate::layout::OutputFile;
 use crate::markdown::Rendered;
 use crate::module::Module;
-use crate::render::OutputFile;
 use crate::site::Site;
 use crate::vocabulary;
 

@@ -23,9 +23,10 @@ use crate::build::{build_keeping, render_module, BuildOptions, Built};
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
 use crate::frontmatter::SourceFile;
+use crate::layout::OutputFile;
 use crate::markdown::Markdown;
 use crate::module::{self, MAX_FILE_BYTES};
-use crate::render::{OutputFile, Renderer};
+use crate::render::Renderer;
 use crate::{outputs, search};
 
 pub struct Session {

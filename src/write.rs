@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
-use crate::render::OutputFile;
+use crate::layout::OutputFile;
 
 /// Refuses outputs whose replacement would destroy something that is not a site: the
 /// file system root, the site root or one of its ancestors, a file, or a non-empty
