@@ -25,17 +25,11 @@ import { openIndex } from './sharded.js';
 import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
 import { nextTask } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
+import { el } from './dom.js';
 
 var DEBOUNCE_MS = 70;
 var MAX_RESULTS = 8;
 var EXCERPT_CHARS = 100;
-
-function el(tag, className, text) {
-  var node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function setUp(form, input) {
   var root = form.getAttribute('data-root') || '';

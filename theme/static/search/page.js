@@ -3,11 +3,14 @@
    lacks on top of it: the last word typed matched as a prefix, facets, sorting, the
    state in the URL. Every text from the data reaches the page through textContent or
    attributes, never as HTML. */
-import { hasOwn, NOTHING, PREFIX_MIN, queryTerms } from './text.js';
+import { NOTHING, PREFIX_MIN, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
 import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadedText } from './tolerant.js';
 import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
+import { el, placeAt, plural, setText, slugify } from './dom.js';
+import { facetGroups } from './facets.js';
+import { SORTS, FACET_KEYS, emptyState, readState, stateQuery, hasFilters, asksForList } from './state.js';
 
 /* ================================================================ the search page
 
@@ -40,179 +43,10 @@ import { marked, excerpt, appendMarked } from './excerpt.js';
 
 var DEBOUNCE_MS = 80;
 var PAGE_SIZE = 20;
-var TOP_TAGS = 15;
-var SORTS = { relevance: 'Relevance', newest: 'Newest first', title: 'Title (A–Z)' };
 var FIRST_CARDS = 6; /* cards drawn in the keystroke's own frame; the others a frame later */
 var SETTLE_MS = 300; /* while keys come faster than this, only the first cards' data is fetched */
 var SHORT_PREFIX_MS = 200; /* a last word of PREFIX_MIN letters waits this long for the next key */
 var PLANS_KEPT = 64; /* prepared queries kept (typing back and forth costs nothing) */
-var NO_LICENCE = 'not-stated';
-var FACET_KEYS = ['category', 'tag', 'license', 'use', 'task', 'library', 'data', 'gpu'];
-/* facets.json's `use` bits past predict (1) and train (2): what inference needs */
-var NO_GPU = 4;
-
-/* Facet groups over facets.json's per-document columns (and tags.json's, once loaded:
-   `tags`, else null): URL parameter, legend, the values (strings, as in the URL), each
-   document's values (`byDoc[doc]`: indexes into `values`), how a value reads. In the
-   panel's order; the tag group only once tags.json is loaded. */
-function facetGroups(facets, tags) {
-  var n = facets.category.length;
-  var column = function (of) {
-    var out = new Array(n);
-    for (var doc = 0; doc < n; doc++) out[doc] = of(doc);
-    return out;
-  };
-  var singles = function (count) {
-    var out = [];
-    for (var i = 0; i < count; i++) out.push([i]);
-    return out;
-  };
-  var titles = facets.categories.map(function (c) { return c[1] || c[0]; });
-  var categories = singles(facets.categories.length);
-  var licences = singles(facets.licenses.length + 1);
-  var uses = [[], [0], [1], [0, 1]];
-  var group = function (fields) {
-    fields.index = new Map(fields.values.map(function (v, i) { return [v, i]; }));
-    return fields;
-  };
-  var out = [
-    group({ key: 'category', legend: 'Category',
-      values: facets.categories.map(function (c) { return c[0]; }),
-      byDoc: column(function (doc) { return categories[facets.category[doc]] || NOTHING; }),
-      label: function (i) { return titles[i]; } })
-  ];
-  if (tags) {
-    out.push(group({ key: 'tag', legend: 'Tag', limit: TOP_TAGS,
-      values: tags.tags.slice(),
-      byDoc: column(function (doc) { return tags.docTags[doc] || NOTHING; }),
-      label: function (i) { return tags.tags[i]; } }));
-  }
-  out.push(
-    group({ key: 'license', legend: 'Licence',
-      values: facets.licenses.concat([NO_LICENCE]),
-      byDoc: column(function (doc) {
-        var l = facets.license[doc];
-        return licences[l >= 0 && l < facets.licenses.length ? l : facets.licenses.length];
-      }),
-      label: function (i) { return i < facets.licenses.length ? facets.licenses[i] : 'Not stated'; } }),
-    group({ key: 'use', legend: 'Use', fixedOrder: true,
-      values: ['predict', 'train'],
-      byDoc: column(function (doc) { return uses[facets.use[doc] & 3]; }),
-      label: function (i) { return i === 0 ? 'Predict' : 'Train'; } })
-  );
-  return out.concat(vocabularyGroups(facets, column, group));
-}
-
-/* The AI4OS vocabularies (facets.json's `vocab`, each document's values a bit mask over
-   one: `task`, `library`, `dataType`) and "runs without a GPU" (a `use` bit). */
-function vocabularyGroups(facets, column, group) {
-  var vocab = facets.vocab || {};
-  var masks = function (names, bits) {
-    var memo = new Map();
-    return column(function (doc) {
-      var mask = bits[doc] || 0;
-      if (!mask) return NOTHING;
-      var ids = memo.get(mask);
-      if (!ids) {
-        ids = [];
-        for (var i = 0; i < names.length; i++) if (mask & (1 << i)) ids.push(i);
-        memo.set(mask, ids);
-      }
-      return ids;
-    });
-  };
-  var named = function (key, legend, names, bits) {
-    return group({ key: key, legend: legend, values: names.slice(), byDoc: masks(names, bits || NOTHING),
-      label: function (i) { return names[i]; } });
-  };
-  var only = [0];
-  return [
-    named('task', 'Task', vocab.task || NOTHING, facets.task),
-    named('library', 'Library', vocab.library || NOTHING, facets.library),
-    named('data', 'Data type', vocab.dataType || NOTHING, facets.dataType),
-    group({ key: 'gpu', legend: 'Hardware', fixedOrder: true, values: ['no'],
-      byDoc: column(function (doc) { return facets.use[doc] & NO_GPU ? only : NOTHING; }),
-      label: function () { return 'Runs without a GPU'; } })
-  ];
-}
-
-function slugify(s) {
-  var out = '';
-  for (var i = 0; i < s.length; i++) {
-    var ch = s.charAt(i);
-    if (/[A-Za-z0-9]/.test(ch)) out += ch.toLowerCase();
-    else if (out && out.charAt(out.length - 1) !== '-') out += '-';
-  }
-  return out.replace(/-+$/, '');
-}
-
-function el(tag, className, text) {
-  var node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function plural(n, one, many) {
-  return n + ' ' + (n === 1 ? one : many);
-}
-
-/* Puts `node` at position `i` among `parent`'s children, unless it is there already (a
-   node moved for nothing would be laid out again, and lose focus). */
-function placeAt(parent, node, i) {
-  var there = parent.children[i];
-  if (there !== node) parent.insertBefore(node, there || null);
-}
-
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
-
-/* ---- state <-> URL: ?q=...&category=...&tag=...&license=...&use=...&task=...&library=...
-   &data=...&gpu=no&sort=... */
-
-function emptyState() {
-  var state = { q: '', sort: 'relevance', exact: false };
-  FACET_KEYS.forEach(function (key) { state[key] = []; });
-  return state;
-}
-
-function readState(search) {
-  var params = new URLSearchParams(search);
-  var state = emptyState();
-  state.q = params.get('q') || '';
-  FACET_KEYS.forEach(function (key) {
-    params.getAll(key).forEach(function (v) {
-      if (v && state[key].indexOf(v) < 0) state[key].push(v);
-    });
-  });
-  var sort = params.get('sort');
-  if (sort && hasOwn.call(SORTS, sort)) state.sort = sort;
-  state.exact = params.get('exact') === '1';
-  return state;
-}
-
-function stateQuery(state) {
-  var params = new URLSearchParams();
-  if (state.q) params.set('q', state.q);
-  FACET_KEYS.forEach(function (key) {
-    state[key].forEach(function (v) { params.append(key, v); });
-  });
-  if (state.sort !== 'relevance') params.set('sort', state.sort);
-  if (state.exact && state.q) params.set('exact', '1');
-  var qs = params.toString();
-  return qs ? '?' + qs : '';
-}
-
-function hasFilters(state) {
-  return FACET_KEYS.some(function (key) { return state[key].length > 0; });
-}
-
-/* Whether the state asks for a list: a query, a filter or a sort. The bare page shows
-   the filters and a prompt, and fetches nothing but meta.json. */
-function asksForList(state) {
-  return state.q.trim() !== '' || hasFilters(state) || state.sort !== 'relevance';
-}
 
 function startSearchPage() {
   var results = document.getElementById('search-results');
