@@ -77,6 +77,7 @@ pub fn today() -> NaiveDate {
 
 fn prepare(root: &Path, base_url: Option<&str>, t: &Timings) -> Result<Prepared> {
     let Loaded { mut site, mut diagnostics } = t.time("load", || load::load(root, today()))?;
+    diagnostics.extend(t.time("git dates", || crate::gitdates::apply(root, &mut site)));
     if let Some(url) = base_url {
         match url::Url::parse(url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
@@ -165,10 +166,28 @@ pub(crate) fn render_module(
     (r, diags)
 }
 
-/// Validates everything a build would read. Content problems come back as diagnostics;
-/// only I/O and usage failures are errors.
+/// What `check` asks beyond each file's own rules.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--links`: every absolute URL and Docker image of every module, over the network.
+    pub links: bool,
+}
+
+/// Validates everything a build would read, and the catalogue as a whole (`lint.rs`).
+/// Content problems come back as diagnostics; only I/O and usage failures are errors.
 pub fn check(root: &Path) -> Result<Diagnostics> {
-    Ok(prepare(root, None, &Timings::default())?.diagnostics)
+    check_with(root, &CheckOptions::default())
+}
+
+/// [`check`], and with `links` the outside world too (`linkcheck`).
+pub fn check_with(root: &Path, opts: &CheckOptions) -> Result<Diagnostics> {
+    let Prepared { site, mut diagnostics, .. } = prepare(root, None, &Timings::default())?;
+    diagnostics.extend(crate::lint::catalogue(&site, root));
+    if opts.links {
+        diagnostics.extend(crate::linkcheck::check(&site, root)?);
+    }
+    diagnostics.sort();
+    Ok(diagnostics)
 }
 
 /// Builds the site into the output directory, replacing it only on success.

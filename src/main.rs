@@ -17,7 +17,7 @@ use marketplace::serve::ServeOptions;
 // page contexts); glibc's malloc spent a quarter of a 100,000-module build in its bins.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use marketplace::{BuildOptions, Error};
+use marketplace::{BuildOptions, CheckOptions, Error, Severity};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +35,11 @@ enum FormatArg {
     Human,
     Github,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DenyArg {
+    Warnings,
 }
 
 #[derive(Subcommand)]
@@ -56,6 +61,12 @@ enum Command {
         root: PathBuf,
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
+        /// Also check every absolute URL and Docker image of every module over the network
+        #[arg(long)]
+        links: bool,
+        /// `--deny warnings`: report warnings as errors (exit 1)
+        #[arg(long, value_enum)]
+        deny: Option<DenyArg>,
     },
     /// Build, serve on loopback, rebuild on change and reload open pages
     Serve {
@@ -98,7 +109,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build { root, output, base_url } => build(BuildOptions { root, output, base_url }),
-        Command::Check { root, format } => check(root, format),
+        Command::Check { root, format, links, deny } => {
+            check(root, format, CheckOptions { links }, deny == Some(DenyArg::Warnings))
+        }
         Command::Serve { root, bind, port } => serve(ServeOptions { root, bind, port }),
         Command::New { slug, root, title, category } => new(NewModule { root, slug, title, category }),
         Command::Import { files, root, category, force } => import(ImportOptions { root, files, category, force }),
@@ -133,14 +146,17 @@ fn build(opts: BuildOptions) -> u8 {
     }
 }
 
-fn check(root: PathBuf, format: FormatArg) -> u8 {
+fn check(root: PathBuf, format: FormatArg, opts: CheckOptions, deny_warnings: bool) -> u8 {
     let format = match format {
         FormatArg::Human => Format::Human,
         FormatArg::Github => Format::Github,
         FormatArg::Json => Format::Json,
     };
-    match marketplace::check(&root) {
-        Ok(diags) => {
+    match marketplace::check_with(&root, &opts) {
+        Ok(mut diags) => {
+            if deny_warnings {
+                diags.0.iter_mut().for_each(|d| d.severity = Severity::Error);
+            }
             let text = diagnostics::render(&diags, format, format == Format::Human && color());
             if format == Format::Human {
                 eprint!("{text}");
