@@ -338,7 +338,9 @@ fn read_check(file: &SourceFile, t: &mut Fields) -> CheckSettings {
     if let Some(prefixes) = t.string_array("skip") {
         for (p, span) in prefixes {
             if p.trim().is_empty() {
-                local.push(file.error("empty", span, "empty prefix in `check.skip`").with_label("it would skip every URL"));
+                local.push(
+                    file.error("empty", span, "empty prefix in `check.skip`").with_label("it would skip every URL"),
+                );
             } else {
                 c.skip.push(p);
             }
@@ -355,10 +357,11 @@ fn read_check(file: &SourceFile, t: &mut Fields) -> CheckSettings {
         if range.contains(&n) {
             Some(n as u64)
         } else {
-            local.push(
-                file.error("out-of-range", span, format!("`check.{key}` is out of range"))
-                    .with_label(format!("expected {} to {}", range.start(), range.end())),
-            );
+            local.push(file.error("out-of-range", span, format!("`check.{key}` is out of range")).with_label(format!(
+                "expected {} to {}",
+                range.start(),
+                range.end()
+            )));
             None
         }
     };

@@ -84,7 +84,13 @@ pub fn task(r: &DockerRef, hub: &str) -> Option<Box<dyn Task>> {
             let local = host == "localhost" || host.starts_with("localhost:") || host.starts_with("127.");
             let scheme = if local { "http" } else { "https" };
             let base = Url::parse(&format!("{scheme}://{host}/v2/{path}/")).ok()?;
-            Some(Box::new(OciTask { base, path: path.to_string(), tag: r.tag.clone(), step: Oci::Manifest, token: None }))
+            Some(Box::new(OciTask {
+                base,
+                path: path.to_string(),
+                tag: r.tag.clone(),
+                step: Oci::Manifest,
+                token: None,
+            }))
         }
     }
 }

@@ -201,9 +201,14 @@ mod tests {
         for host in ["github.com", "api.github.com", "raw.github.com", "GitHub.com", "github.com."] {
             assert!(is_github_host(host), "{host}");
         }
-        for host in
-            ["githubusercontent.com", "notgithub.com", "github.com.example.org", "github.co", "127.0.0.1", "gist.github.io"]
-        {
+        for host in [
+            "githubusercontent.com",
+            "notgithub.com",
+            "github.com.example.org",
+            "github.co",
+            "127.0.0.1",
+            "gist.github.io",
+        ] {
             assert!(!is_github_host(host), "{host}");
         }
         let url = |u: &str| Url::parse(u).unwrap();

@@ -47,10 +47,17 @@ pub fn check(site: &Site, root: &Path) -> Result<Vec<Diagnostic>> {
     let mut targets: BTreeMap<String, Target> = BTreeMap::new();
     for (mi, r) in refs.iter().enumerate() {
         for (li, link) in r.links.iter().enumerate() {
-            if cfg.skip.iter().any(|p| link.written.starts_with(p.as_str()) || link.url.as_str().starts_with(p.as_str())) {
+            if cfg
+                .skip
+                .iter()
+                .any(|p| link.written.starts_with(p.as_str()) || link.url.as_str().starts_with(p.as_str()))
+            {
                 continue;
             }
-            match targets.entry(link.url.to_string()).or_insert_with(|| Target::Link { url: link.url.clone(), places: Vec::new() }) {
+            match targets
+                .entry(link.url.to_string())
+                .or_insert_with(|| Target::Link { url: link.url.clone(), places: Vec::new() })
+            {
                 Target::Link { places, .. } => places.push((mi, li)),
                 Target::Image { .. } => {}
             }

@@ -1,5 +1,6 @@
 //! One link's check: HEAD, then GET where HEAD gets no good answer (servers that refuse
-//! HEAD with 405 or 501, or mishandle it with 403, 404 or 500, or break the connection).
+//! HEAD with 405 or 501, or mishandle it with 403, 404 or 500, or break the connection),
+//! except a 429 or 503, which say "later" to any method.
 
 use std::sync::Arc;
 
@@ -34,8 +35,8 @@ impl Task for LinkTask {
     fn answer(&mut self, reply: Reply, at: &Url) -> Next {
         let retry_with_get = self.method == Method::Head
             && match &reply {
-                // A 429 would be a 429 for GET too.
-                Reply::Status(a) => !accepted(a.status, &self.accept) && a.status != 429,
+                // "Come back later" holds for GET too (and was retried already).
+                Reply::Status(a) => !accepted(a.status, &self.accept) && !matches!(a.status, 429 | 503),
                 Reply::Failed(f) => matches!(f, Failure::Other(_)),
             };
         if retry_with_get {

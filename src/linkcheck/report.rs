@@ -14,8 +14,14 @@ pub enum Outcome {
     /// An accepted status (or the image exists): the only outcome the cache keeps.
     Good,
     /// A status that is no accepted answer, from `at` (the last redirect hop).
-    Status { status: u16, at: Url },
-    Failed { failure: Failure, at: Option<Url> },
+    Status {
+        status: u16,
+        at: Url,
+    },
+    Failed {
+        failure: Failure,
+        at: Option<Url>,
+    },
     /// The image's repository does not exist.
     MissingRepo,
     /// The repository exists, the tag does not.
@@ -103,15 +109,27 @@ pub fn image(file: &SourceFile, r: &super::docker::DockerRef, outcome: &Outcome)
     Some(match outcome {
         Outcome::Good => return None,
         Outcome::MissingRepo => file
-            .error("missing-docker-image", r.image_span.clone(), format!("the Docker image `{}` does not exist", r.image))
+            .error(
+                "missing-docker-image",
+                r.image_span.clone(),
+                format!("the Docker image `{}` does not exist", r.image),
+            )
             .with_label("no such repository on the registry")
             .with_help("check the image name for typos, or publish the image (`docker push`)"),
         Outcome::MissingTag => file
-            .error("missing-docker-tag", r.tag_span.clone(), format!("the Docker image `{}` has no tag `{}`", r.image, r.tag))
+            .error(
+                "missing-docker-tag",
+                r.tag_span.clone(),
+                format!("the Docker image `{}` has no tag `{}`", r.image, r.tag),
+            )
             .with_label("no such tag in the repository")
             .with_help("use a tag the repository has, or push this one"),
         Outcome::Private => file
-            .error("missing-docker-image", r.image_span.clone(), format!("the registry lets no anonymous user pull `{reference}`"))
+            .error(
+                "missing-docker-image",
+                r.image_span.clone(),
+                format!("the registry lets no anonymous user pull `{reference}`"),
+            )
             .with_label("private, or does not exist")
             .with_help("make the image public, or check its name for typos"),
         // The registry's own trouble: the image may well be there.

@@ -90,7 +90,11 @@ pub fn run(tasks: Vec<Box<dyn Task>>, client: &Client, limits: &Limits, done: &(
         }
     });
     let state = state.into_inner().unwrap_or_else(|e| e.into_inner());
-    state.results.into_iter().map(|r| r.unwrap_or(Outcome::Failed { failure: Failure::Other("not run".into()), at: None })).collect()
+    state
+        .results
+        .into_iter()
+        .map(|r| r.unwrap_or(Outcome::Failed { failure: Failure::Other("not run".into()), at: None }))
+        .collect()
 }
 
 fn worker(state: &Mutex<State>, wake: &Condvar, client: &Client, limits: &Limits, done: &(dyn Fn() + Sync)) {
