@@ -13,12 +13,25 @@ use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::frontmatter::{self, Fields, SourceFile};
 use crate::module::{self, Module};
-use crate::site::{Category, Page, Settings, Site};
+use crate::site::{Category, CheckSettings, Page, Settings, Site};
 use crate::slug;
 
-pub const SITE_KEYS: &[&str] = &["title", "description", "base_url", "language", "repository", "page_size", "search"];
+pub const SITE_KEYS: &[&str] =
+    &["title", "description", "base_url", "language", "repository", "page_size", "search", "check"];
 /// The keys of `content/site.toml`'s `[search]` table.
 pub const SEARCH_KEYS: &[&str] = &["elasticlunr_json"];
+/// The keys of `content/site.toml`'s `[check]` table (`check --links`).
+pub const CHECK_KEYS: &[&str] = &[
+    "skip",
+    "accept",
+    "timeout_seconds",
+    "cache_max_age_hours",
+    "docker_registry",
+    "per_host",
+    "host_interval_ms",
+    "retries",
+    "max_retry_wait_seconds",
+];
 pub const CATEGORY_KEYS: &[&str] = &["title", "summary", "order", "icon"];
 pub const PAGE_KEYS: &[&str] = &["title", "summary", "order", "in_nav"];
 /// Top-level output names a content page may not take.
@@ -107,6 +120,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Loaded> {
         repository: None,
         page_size: DEFAULT_PAGE_SIZE,
         elasticlunr_json: false,
+        check: CheckSettings::default(),
     });
     Ok(Loaded { site: Site { settings, categories, pages, modules }, diagnostics: diags })
 }
@@ -265,6 +279,11 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
         f.diags.append(&mut search.diags);
         on
     });
+    let check = f.table("check").map(|mut t| {
+        let check = read_check(&file, &mut t);
+        f.diags.append(&mut t.diags);
+        check
+    });
     let mut local = Vec::new();
     let base_url = base_url.and_then(|(u, span)| match url::Url::parse(&u) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
@@ -306,7 +325,110 @@ fn load_settings(root: &Path, diags: &mut Diagnostics) -> Option<Settings> {
         repository,
         page_size: page_size?,
         elasticlunr_json,
+        check: check.unwrap_or_default(),
     })
+}
+
+/// `[check]`: each key checked on its own; a wrong value is an error at it and leaves the
+/// default in place.
+fn read_check(file: &SourceFile, t: &mut Fields) -> CheckSettings {
+    t.deny_unknown(CHECK_KEYS, "check settings");
+    let mut c = CheckSettings::default();
+    let mut local = Vec::new();
+    if let Some(prefixes) = t.string_array("skip") {
+        for (p, span) in prefixes {
+            if p.trim().is_empty() {
+                local.push(
+                    file.error("empty", span, "empty prefix in `check.skip`").with_label("it would skip every URL"),
+                );
+            } else {
+                c.skip.push(p);
+            }
+        }
+    }
+    if let Some(span) = t.value_span("accept") {
+        match status_codes(file, span) {
+            Ok(codes) => c.accept = codes,
+            Err(d) => local.push(d),
+        }
+    }
+    let mut int = |t: &mut Fields, key: &str, range: std::ops::RangeInclusive<i64>| -> Option<u64> {
+        let (n, span) = t.integer(key)?;
+        if range.contains(&n) {
+            Some(n as u64)
+        } else {
+            local.push(file.error("out-of-range", span, format!("`check.{key}` is out of range")).with_label(format!(
+                "expected {} to {}",
+                range.start(),
+                range.end()
+            )));
+            None
+        }
+    };
+    if let Some(n) = int(t, "timeout_seconds", 1..=600) {
+        c.timeout_seconds = n;
+    }
+    if let Some(n) = int(t, "cache_max_age_hours", 0..=8760) {
+        c.cache_max_age_hours = n;
+    }
+    if let Some(n) = int(t, "per_host", 1..=16) {
+        c.per_host = n as usize;
+    }
+    if let Some(n) = int(t, "host_interval_ms", 0..=60_000) {
+        c.host_interval_ms = n;
+    }
+    if let Some(n) = int(t, "retries", 0..=10) {
+        c.retries = n as u32;
+    }
+    if let Some(n) = int(t, "max_retry_wait_seconds", 0..=3600) {
+        c.max_retry_wait_seconds = n;
+    }
+    if let Some((u, span)) = t.string("docker_registry") {
+        match url::Url::parse(&u) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() => {
+                c.docker_registry = u.trim_end_matches('/').to_string();
+            }
+            _ => local.push(
+                file.error("bad-url", span, "`check.docker_registry` must be an absolute http(s) URL")
+                    .with_label("e.g. \"https://hub.docker.com\""),
+            ),
+        }
+    }
+    t.diags.append(&mut local);
+    c
+}
+
+/// `accept = [403, 999]`: an array of HTTP status codes, read from its own text (the
+/// front-matter reader knows arrays of strings only).
+fn status_codes(file: &SourceFile, span: std::ops::Range<usize>) -> std::result::Result<Vec<u16>, Diagnostic> {
+    let wrong = |at: std::ops::Range<usize>, found: &str| {
+        file.error("wrong-type", at, "`check.accept` must be an array of HTTP status codes")
+            .with_label(format!("expected e.g. [403], found {found}"))
+    };
+    const KEY: &str = "v = ";
+    let toml = format!("{KEY}{}", &file.text[span.clone()]);
+    let at = |s: std::ops::Range<usize>| span.start + s.start - KEY.len()..span.start + s.end - KEY.len();
+    let table = toml::de::DeTable::parse(&toml).map_err(|_| wrong(span.clone(), "invalid TOML"))?.into_inner();
+    let Some(value) = table.get("v") else { return Err(wrong(span, "nothing")) };
+    let toml::de::DeValue::Array(items) = value.get_ref() else {
+        return Err(wrong(span, value.get_ref().type_str()));
+    };
+    let mut codes = Vec::new();
+    for item in items.iter() {
+        let code = match item.get_ref() {
+            toml::de::DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+            other => return Err(wrong(at(item.span()), other.type_str())),
+        };
+        match code {
+            Some(c @ 100..=599) => codes.push(c as u16),
+            _ => {
+                return Err(file
+                    .error("out-of-range", at(item.span()), "not an HTTP status code")
+                    .with_label("expected 100 to 599"))
+            }
+        }
+    }
+    Ok(codes)
 }
 
 /// Parses the front matter of a category or page file with the given keys.

@@ -1052,6 +1052,7 @@ mod tests {
                 repository: None,
                 page_size: 48,
                 elasticlunr_json: false,
+                check: Default::default(),
             },
             categories: Vec::new(),
             pages: Vec::new(),

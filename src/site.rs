@@ -18,6 +18,49 @@ pub struct Settings {
     /// `[search] elasticlunr_json`: also write `search-index.json` (elasticlunr.js's
     /// format), which the site itself never reads. Off by default.
     pub elasticlunr_json: bool,
+    /// `[check]`: how `check --links` asks the outside world.
+    pub check: CheckSettings,
+}
+
+/// `content/site.toml`'s `[check]` table, read by `check --links` only (`linkcheck`).
+/// Every key is optional; `Default` gives the values of a site that sets none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckSettings {
+    /// URL prefixes never asked (`skip = ["https://example.org/private/"]`).
+    pub skip: Vec<String>,
+    /// Status codes accepted besides 2xx (`accept = [403]`).
+    pub accept: Vec<u16>,
+    /// The whole of one request, connecting included, in seconds.
+    pub timeout_seconds: u64,
+    /// How long a good result is trusted without asking again; 0 keeps no cache.
+    pub cache_max_age_hours: u64,
+    /// The base address of Docker Hub's API (its tags endpoint is under it), no
+    /// trailing `/`.
+    pub docker_registry: String,
+    /// Requests at once to one host.
+    pub per_host: usize,
+    /// The least time between the starts of two requests to one host, in milliseconds.
+    pub host_interval_ms: u64,
+    /// How many times a 429 or 503 is asked again.
+    pub retries: u32,
+    /// The longest wait a `Retry-After` gets, in seconds.
+    pub max_retry_wait_seconds: u64,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            skip: Vec::new(),
+            accept: Vec::new(),
+            timeout_seconds: 15,
+            cache_max_age_hours: 24,
+            docker_registry: "https://hub.docker.com".into(),
+            per_host: 2,
+            host_interval_ms: 100,
+            retries: 2,
+            max_retry_wait_seconds: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
