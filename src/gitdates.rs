@@ -1,13 +1,317 @@
 //! Dates from git: a module file that sets no `updated` gets the date of the last commit
 //! that touched it, read in one pass over the history.
+//!
+//! Two `git` processes per build, whatever the number of modules: `git rev-parse` (is
+//! this a repository with commits, a shallow clone, is the site in a subdirectory of it)
+//! and one `git log -z --name-status` of the site's history, newest commit first, read as
+//! it comes. The first time a path shows up is its last commit. Reading stops (and git is
+//! stopped) once every module that needs a date has been seen, or once the commits are
+//! older than the `created` of every module not seen yet (see below: they could not date
+//! it). Its cost is git's: each commit's tree of `modules/` compared with its parent's.
+//!
+//! The rules:
+//! - the date is the committer date (when the change landed: a rebase or a cherry-pick
+//!   moves it, the author's date does not), as a calendar day in UTC, so that a build
+//!   gives the same bytes wherever it runs;
+//! - merge commits are skipped (`--no-merges`): a file's date is that of the commit that
+//!   changed it; renames are not followed (`--no-renames`): a renamed module file is a
+//!   new slug, a new page, dated by the rename;
+//! - a module file that git does not know (untracked, new), or whose last commit deleted
+//!   it (it was added again and not committed), gets no date, and neither does one whose
+//!   last commit is older than its `created` (`created` is the floor: such a date is the
+//!   file's history before the module was published, not an update); a file edited and
+//!   not committed yet keeps the date of its last commit;
+//! - in a shallow clone every file's last commit would be the clone's one commit: no
+//!   dates at all, and one warning saying how to fetch the history;
+//! - outside a repository, in a repository without commits, or without a `git` binary,
+//!   nothing happens; any other failure of git is a warning, never an error.
 
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::process::{Command, Stdio};
 
-use crate::diagnostics::Diagnostic;
+use chrono::NaiveDate;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::module::Module;
 use crate::site::Site;
 
+/// The pseudo-file of the warnings about the repository as a whole.
+const WHOLE: &str = "modules";
+
 /// Fills `updated` from git where a module file sets none; returns the warnings (a shallow
-/// clone, whose dates would all be the clone's).
-pub fn apply(_root: &Path, _site: &mut Site) -> Vec<Diagnostic> {
+/// clone, whose dates would all be the clone's; a failing git).
+pub fn apply(root: &Path, site: &mut Site) -> Vec<Diagnostic> {
+    fill(root, site.modules.iter_mut())
+}
+
+/// [`apply`] for some modules only (`serve`'s update of edited files, whose `updated` the
+/// new parse has dropped): one pass as well, stopped at the last of their commits.
+pub fn fill<'m>(root: &Path, modules: impl IntoIterator<Item = &'m mut Module>) -> Vec<Diagnostic> {
+    let mut wanted: Vec<&mut Module> = modules.into_iter().filter(|m| m.updated.is_none()).collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let created: HashMap<&str, NaiveDate> = wanted.iter().map(|m| (m.path.as_str(), m.created)).collect();
+    let days = match last_commits(root, &created) {
+        Ok(days) => days,
+        Err(warning) => return warning.into_iter().collect(),
+    };
+    for m in &mut wanted {
+        // `created` is the floor: an earlier commit is the file's history before the
+        // module was published, not an update.
+        m.updated = days.get(m.path.as_str()).copied().flatten().filter(|day| *day >= m.created);
+    }
     Vec::new()
+}
+
+/// The day of the last commit of each path of `wanted` (relative to `root`, `/`-separated,
+/// with its module's `created`) that git has seen: `None` for a path whose last commit
+/// deleted it. `Err(None)`: no dates and nothing to say (no repository, no git);
+/// `Err(Some(w))`: no dates, and why.
+fn last_commits(
+    root: &Path,
+    wanted: &HashMap<&str, NaiveDate>,
+) -> Result<HashMap<String, Option<NaiveDate>>, Option<Diagnostic>> {
+    let in_subdirectory = repository(root)?;
+    let mut log = git(root);
+    log.args(["log", "--no-merges", "--no-renames", "--relative", "--no-color", "-z", "--name-status"])
+        .arg("--format=%x01%ct");
+    if in_subdirectory {
+        // Only the site's part of the repository's history (whatever else the repository
+        // holds). At the top level no path is given: a path makes git compare each
+        // commit's tree twice (once to choose the commits, once to list their files).
+        log.args(["--", "."]);
+    }
+    let mut child = log
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed(format!("`git log` could not start: {e}")))?;
+    // stderr on a thread, so that a chatty git never blocks on a full pipe.
+    let mut stderr = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            err.read_to_string(&mut s).ok();
+            s
+        })
+    });
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let parsed = parse_log(BufReader::with_capacity(1 << 16, stdout), wanted);
+    let complete = matches!(parsed, Ok((_, false)));
+    if !complete {
+        // Everything needed is known (or the output is not understood): the rest of the
+        // history is not read.
+        let _ = child.kill();
+        stderr = None;
+    }
+    let status = child.wait();
+    let message = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    let (dates, _) = parsed.map_err(|e| failed(format!("the output of `git log` is not understood: {e}")))?;
+    match status {
+        Ok(s) if s.success() || !complete => Ok(dates),
+        Ok(s) => Err(failed(format!("`git log` failed ({s}): {}", first_line(&message)))),
+        Err(e) => Err(failed(format!("`git log` failed: {e}"))),
+    }
+}
+
+/// `git` with what makes its output the same everywhere: English messages (matched
+/// below), no lazy fetching of missing objects in a partial clone, no signatures.
+fn git(root: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C")
+        .arg(root)
+        .args(["-c", "log.showSignature=false", "-c", "core.quotePath=false"])
+        .env("LC_ALL", "C")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Whether `root` is a subdirectory of a repository with commits and a whole history.
+/// `Err(None)` when it is in no repository, one without commits, or there is no git;
+/// `Err(Some(w))` in a shallow clone, or when git fails.
+fn repository(root: &Path) -> Result<bool, Option<Diagnostic>> {
+    let out = match git(root).args(["rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD", "--"]).output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(None),
+        Err(e) => return Err(failed(format!("`git rev-parse` could not start: {e}"))),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut lines = stdout.lines();
+    let (shallow, prefix) = (lines.next(), lines.next());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        // Not a repository; or one whose `HEAD` names no commit yet (a new repository):
+        // the first line, printed before `HEAD` failed, says it is one.
+        if stderr.contains("not a git repository") || matches!(shallow, Some("true" | "false")) {
+            return Err(None);
+        }
+        return Err(failed(format!("`git rev-parse` failed ({}): {}", out.status, first_line(&stderr))));
+    }
+    match shallow {
+        Some("false") => Ok(prefix.is_some_and(|p| !p.is_empty())),
+        Some("true") => Err(Some(shallow_warning())),
+        _ => Err(failed(format!(
+            "`git rev-parse --is-shallow-repository` said {:?} (git 2.15 or later is needed)",
+            stdout.trim()
+        ))),
+    }
+}
+
+/// Reads `git log -z --name-status --format=%x01%ct`, newest commit first, for the paths
+/// of `wanted`: the first sighting of each is its last commit. Stops (and says so) once
+/// every path is seen, or once the commits are older than the `created` of every path
+/// not seen yet (an older commit would be no date for them: see [`fill`]).
+fn parse_log(
+    mut input: impl BufRead,
+    wanted: &HashMap<&str, NaiveDate>,
+) -> Result<(HashMap<String, Option<NaiveDate>>, bool), String> {
+    let mut days: HashMap<String, Option<NaiveDate>> = HashMap::new();
+    // The `created` dates of the paths not seen yet, with their counts.
+    let mut floor: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    for created in wanted.values() {
+        *floor.entry(*created).or_default() += 1;
+    }
+    let mut day: Option<NaiveDate> = None;
+    let mut status: Option<u8> = None;
+    let mut token = Vec::new();
+    loop {
+        token.clear();
+        if input.read_until(0, &mut token).map_err(|e| e.to_string())? == 0 {
+            return Ok((days, false));
+        }
+        if token.last() == Some(&0) {
+            token.pop();
+        }
+        // The file list of a commit starts on a new line after its header.
+        let t = token.strip_prefix(b"\n").unwrap_or(&token);
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(stamp) = t.strip_prefix(b"\x01") {
+            let secs: i64 = std::str::from_utf8(stamp)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or_else(|| format!("a commit time {:?}", String::from_utf8_lossy(stamp)))?;
+            let time = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("a commit time {secs}"))?;
+            let this = time.date_naive();
+            if floor.first_key_value().is_none_or(|(oldest, _)| this < *oldest) {
+                return Ok((days, true));
+            }
+            day = Some(this);
+            status = None;
+            continue;
+        }
+        let Some(s) = status.take() else {
+            // A status letter (A, M, D, T; no R or C: renames are off), then its path.
+            status = t.first().copied();
+            continue;
+        };
+        let Some(day) = day else { return Err("a file before any commit".into()) };
+        // Paths that are not UTF-8 are no module's.
+        let Some((path, created)) = std::str::from_utf8(t).ok().and_then(|p| wanted.get_key_value(p)) else {
+            continue;
+        };
+        if days.contains_key(*path) {
+            continue;
+        }
+        days.insert(path.to_string(), (s != b'D').then_some(day));
+        if let Some(n) = floor.get_mut(created) {
+            *n -= 1;
+            if *n == 0 {
+                floor.remove(created);
+            }
+        }
+    }
+}
+
+fn shallow_warning() -> Diagnostic {
+    Diagnostic::file(
+        Severity::Warning,
+        "shallow-clone",
+        WHOLE,
+        "this is a shallow clone: every file's last commit would be the clone's, so no module gets its `updated` date from git",
+    )
+    .with_help(
+        "fetch the whole history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout; or set `updated` in the module files",
+    )
+}
+
+fn failed(why: String) -> Option<Diagnostic> {
+    Some(
+        Diagnostic::file(Severity::Warning, "git-dates", WHOLE, format!("no `updated` dates from git: {why}"))
+            .with_help("set `updated` in the module files, or fix the repository (`git status` shows what git thinks)"),
+    )
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Reads `text` for `wanted` paths, each created on 2024-01-01 unless given.
+    fn log(text: &str, wanted: &[(&str, &str)]) -> (HashMap<String, Option<NaiveDate>>, bool) {
+        let wanted: HashMap<&str, NaiveDate> = wanted.iter().map(|(p, c)| (*p, day(c))).collect();
+        parse_log(text.as_bytes(), &wanted).unwrap()
+    }
+
+    // 1704240000 = 2024-01-03T00:00:00Z; 1704153600 = 2024-01-02T00:00:00Z.
+    const LOG: &str = "\x011704240000\0\nM\0modules/a.md\0D\0modules/gone.md\0M\0content/x.md\0\
+                       \x011704239999\0\nA\0modules/b.md\0M\0modules/a.md\0A\0modules/gone.md\0\
+                       \x011704153600\0\nA\0modules/old.md\0";
+
+    const ALL: &[(&str, &str)] = &[
+        ("modules/a.md", "2024-01-01"),
+        ("modules/b.md", "2024-01-01"),
+        ("modules/gone.md", "2024-01-01"),
+        ("modules/old.md", "2024-01-01"),
+        ("modules/none.md", "2024-01-01"),
+    ];
+
+    #[test]
+    fn the_first_sighting_of_a_path_is_its_last_commit_in_utc() {
+        let (days, early) = log(LOG, ALL);
+        assert!(!early, "modules/none.md is never seen: the whole log is read");
+        assert_eq!(days["modules/a.md"], Some(day("2024-01-03")));
+        // One second before midnight UTC: the day before, whatever the local time zone.
+        assert_eq!(days["modules/b.md"], Some(day("2024-01-02")));
+        assert_eq!(days["modules/old.md"], Some(day("2024-01-02")));
+        assert_eq!(days["modules/gone.md"], None, "last seen deleted");
+        assert!(!days.contains_key("modules/none.md") && !days.contains_key("content/x.md"));
+    }
+
+    #[test]
+    fn reading_stops_once_every_wanted_path_is_seen() {
+        let (days, early) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/b.md", "2024-01-01")]);
+        assert!(early);
+        assert_eq!(days.len(), 2, "the rest of the history is not read: {days:?}");
+    }
+
+    #[test]
+    fn reading_stops_at_commits_older_than_every_unseen_created() {
+        // `none` was created on 2024-01-03: the commits of 2024-01-02 could not date it.
+        let (days, early) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-03")]);
+        assert!(early);
+        assert_eq!(days.len(), 1);
+        // Created a day earlier, it keeps the log read to its end.
+        let (_, early) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-02")]);
+        assert!(!early);
+    }
+
+    #[test]
+    fn output_that_is_not_a_log_is_an_error() {
+        let wanted = HashMap::from([("modules/a.md", day("2024-01-01"))]);
+        assert!(parse_log("M\0modules/a.md\0".as_bytes(), &wanted).is_err());
+        assert!(parse_log("\x01soon\0".as_bytes(), &wanted).is_err());
+        assert!(parse_log("".as_bytes(), &wanted).unwrap().0.is_empty());
+    }
 }
