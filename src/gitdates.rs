@@ -28,8 +28,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
@@ -40,40 +41,68 @@ use crate::site::Site;
 /// The pseudo-file of the warnings about the repository as a whole.
 const WHOLE: &str = "modules";
 
+/// What a pass over a site's history learnt of module files (paths relative to the site
+/// root): the day of each one's last commit, `None` when git has none for it (never
+/// committed, deleted by its last commit, or no usable history at all). A path the pass
+/// stopped before (its commits would be older than its `created`) is not here.
+type Known = HashMap<String, Option<NaiveDate>>;
+
+/// The last full pass ([`apply`]) of this process, by site root, for `serve`'s updates.
+static LAST_PASS: Mutex<Option<(PathBuf, Known)>> = Mutex::new(None);
+
 /// Fills `updated` from git where a module file sets none; returns the warnings (a shallow
 /// clone, whose dates would all be the clone's; a failing git).
 pub fn apply(root: &Path, site: &mut Site) -> Vec<Diagnostic> {
-    fill(root, site.modules.iter_mut())
+    let (known, warnings) = pass(root, site.modules.iter_mut().collect());
+    *LAST_PASS.lock().unwrap_or_else(|e| e.into_inner()) = Some((root.to_path_buf(), known));
+    warnings
 }
 
-/// [`apply`] for some modules only (`serve`'s update of edited files, whose `updated` the
-/// new parse has dropped): one pass as well, stopped at the last of their commits.
-pub fn fill<'m>(root: &Path, modules: impl IntoIterator<Item = &'m mut Module>) -> Vec<Diagnostic> {
+/// `serve`'s update of edited module files, parsed again: one that sets no `updated` gets
+/// the day the last build found for it (an edit is no commit); one that build did not
+/// look for (it set `updated` then) is looked for now, in one pass for all of them.
+pub fn refill<'m>(root: &Path, modules: impl IntoIterator<Item = &'m mut Module>) -> Vec<Diagnostic> {
+    let mut ask = Vec::new();
+    {
+        let last = LAST_PASS.lock().unwrap_or_else(|e| e.into_inner());
+        let known = last.as_ref().filter(|(r, _)| r == root).map(|(_, k)| k);
+        for m in modules.into_iter().filter(|m| m.updated.is_none()) {
+            match known.and_then(|k| k.get(&m.path)) {
+                Some(day) => m.updated = at_least_created(*day, m),
+                None => ask.push(m),
+            }
+        }
+    }
+    pass(root, ask).1
+}
+
+/// Dates the modules of `modules` that set no `updated`; what it learnt, and warnings.
+fn pass(root: &Path, modules: Vec<&mut Module>) -> (Known, Vec<Diagnostic>) {
     let mut wanted: Vec<&mut Module> = modules.into_iter().filter(|m| m.updated.is_none()).collect();
     if wanted.is_empty() {
-        return Vec::new();
+        return (Known::new(), Vec::new());
     }
     let created: HashMap<&str, NaiveDate> = wanted.iter().map(|m| (m.path.as_str(), m.created)).collect();
-    let days = match last_commits(root, &created) {
-        Ok(days) => days,
-        Err(warning) => return warning.into_iter().collect(),
+    let (known, warnings) = match last_commits(root, &created) {
+        Ok(known) => (known, Vec::new()),
+        Err(warning) => (created.keys().map(|p| (p.to_string(), None)).collect(), warning.into_iter().collect()),
     };
     for m in &mut wanted {
-        // `created` is the floor: an earlier commit is the file's history before the
-        // module was published, not an update.
-        m.updated = days.get(m.path.as_str()).copied().flatten().filter(|day| *day >= m.created);
+        m.updated = known.get(&m.path).and_then(|day| at_least_created(*day, m));
     }
-    Vec::new()
+    (known, warnings)
 }
 
-/// The day of the last commit of each path of `wanted` (relative to `root`, `/`-separated,
-/// with its module's `created`) that git has seen: `None` for a path whose last commit
-/// deleted it. `Err(None)`: no dates and nothing to say (no repository, no git);
-/// `Err(Some(w))`: no dates, and why.
-fn last_commits(
-    root: &Path,
-    wanted: &HashMap<&str, NaiveDate>,
-) -> Result<HashMap<String, Option<NaiveDate>>, Option<Diagnostic>> {
+/// `created` is the floor: a commit before it is the file's history before the module
+/// was published, not an update.
+fn at_least_created(day: Option<NaiveDate>, m: &Module) -> Option<NaiveDate> {
+    day.filter(|d| *d >= m.created)
+}
+
+/// What git says of the paths of `wanted` (relative to `root`, `/`-separated, with their
+/// module's `created`): see [`Known`]. `Err(None)`: no dates and nothing to say (no
+/// repository, no git); `Err(Some(w))`: no dates, and why.
+fn last_commits(root: &Path, wanted: &HashMap<&str, NaiveDate>) -> Result<Known, Option<Diagnostic>> {
     let in_subdirectory = repository(root)?;
     let mut log = git(root);
     log.args(["log", "--no-merges", "--no-renames", "--relative", "--no-color", "-z", "--name-status"])
@@ -99,7 +128,7 @@ fn last_commits(
     });
     let stdout = child.stdout.take().expect("stdout is piped");
     let parsed = parse_log(BufReader::with_capacity(1 << 16, stdout), wanted);
-    let complete = matches!(parsed, Ok((_, false)));
+    let complete = matches!(parsed, Ok((_, true)));
     if !complete {
         // Everything needed is known (or the output is not understood): the rest of the
         // history is not read.
@@ -108,9 +137,15 @@ fn last_commits(
     }
     let status = child.wait();
     let message = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-    let (dates, _) = parsed.map_err(|e| failed(format!("the output of `git log` is not understood: {e}")))?;
+    let (mut known, _) = parsed.map_err(|e| failed(format!("the output of `git log` is not understood: {e}")))?;
+    if complete {
+        // The whole history was read: what it never showed, git does not know.
+        for path in wanted.keys() {
+            known.entry(path.to_string()).or_insert(None);
+        }
+    }
     match status {
-        Ok(s) if s.success() || !complete => Ok(dates),
+        Ok(s) if s.success() || !complete => Ok(known),
         Ok(s) => Err(failed(format!("`git log` failed ({s}): {}", first_line(&message)))),
         Err(e) => Err(failed(format!("`git log` failed: {e}"))),
     }
@@ -161,14 +196,11 @@ fn repository(root: &Path) -> Result<bool, Option<Diagnostic>> {
 }
 
 /// Reads `git log -z --name-status --format=%x01%ct`, newest commit first, for the paths
-/// of `wanted`: the first sighting of each is its last commit. Stops (and says so) once
-/// every path is seen, or once the commits are older than the `created` of every path
-/// not seen yet (an older commit would be no date for them: see [`fill`]).
-fn parse_log(
-    mut input: impl BufRead,
-    wanted: &HashMap<&str, NaiveDate>,
-) -> Result<(HashMap<String, Option<NaiveDate>>, bool), String> {
-    let mut days: HashMap<String, Option<NaiveDate>> = HashMap::new();
+/// of `wanted`: the first sighting of each is its last commit. Stops once every path is
+/// seen, or once the commits are older than the `created` of every path not seen yet
+/// (they could not date it: see [`at_least_created`]); says whether it read to the end.
+fn parse_log(mut input: impl BufRead, wanted: &HashMap<&str, NaiveDate>) -> Result<(Known, bool), String> {
+    let mut days = Known::new();
     // The `created` dates of the paths not seen yet, with their counts.
     let mut floor: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for created in wanted.values() {
@@ -180,7 +212,7 @@ fn parse_log(
     loop {
         token.clear();
         if input.read_until(0, &mut token).map_err(|e| e.to_string())? == 0 {
-            return Ok((days, false));
+            return Ok((days, true));
         }
         if token.last() == Some(&0) {
             token.pop();
@@ -198,7 +230,7 @@ fn parse_log(
             let time = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("a commit time {secs}"))?;
             let this = time.date_naive();
             if floor.first_key_value().is_none_or(|(oldest, _)| this < *oldest) {
-                return Ok((days, true));
+                return Ok((days, false));
             }
             day = Some(this);
             status = None;
@@ -259,7 +291,7 @@ mod tests {
     }
 
     /// Reads `text` for `wanted` paths, each created on 2024-01-01 unless given.
-    fn log(text: &str, wanted: &[(&str, &str)]) -> (HashMap<String, Option<NaiveDate>>, bool) {
+    fn log(text: &str, wanted: &[(&str, &str)]) -> (Known, bool) {
         let wanted: HashMap<&str, NaiveDate> = wanted.iter().map(|(p, c)| (*p, day(c))).collect();
         parse_log(text.as_bytes(), &wanted).unwrap()
     }
@@ -279,8 +311,8 @@ mod tests {
 
     #[test]
     fn the_first_sighting_of_a_path_is_its_last_commit_in_utc() {
-        let (days, early) = log(LOG, ALL);
-        assert!(!early, "modules/none.md is never seen: the whole log is read");
+        let (days, to_the_end) = log(LOG, ALL);
+        assert!(to_the_end, "modules/none.md is never seen: the whole log is read");
         assert_eq!(days["modules/a.md"], Some(day("2024-01-03")));
         // One second before midnight UTC: the day before, whatever the local time zone.
         assert_eq!(days["modules/b.md"], Some(day("2024-01-02")));
@@ -291,20 +323,20 @@ mod tests {
 
     #[test]
     fn reading_stops_once_every_wanted_path_is_seen() {
-        let (days, early) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/b.md", "2024-01-01")]);
-        assert!(early);
+        let (days, to_the_end) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/b.md", "2024-01-01")]);
+        assert!(!to_the_end);
         assert_eq!(days.len(), 2, "the rest of the history is not read: {days:?}");
     }
 
     #[test]
     fn reading_stops_at_commits_older_than_every_unseen_created() {
         // `none` was created on 2024-01-03: the commits of 2024-01-02 could not date it.
-        let (days, early) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-03")]);
-        assert!(early);
+        let (days, to_the_end) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-03")]);
+        assert!(!to_the_end);
         assert_eq!(days.len(), 1);
         // Created a day earlier, it keeps the log read to its end.
-        let (_, early) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-02")]);
-        assert!(!early);
+        let (_, to_the_end) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-02")]);
+        assert!(to_the_end);
     }
 
     #[test]

@@ -162,7 +162,7 @@ impl Session {
             fresh.push((at, m, rendered));
         }
         // The new parse knows only the file's own `updated`: its date from git again.
-        diags.extend(crate::gitdates::fill(&root, fresh.iter_mut().map(|(_, m, _)| m)));
+        diags.extend(crate::gitdates::refill(&root, fresh.iter_mut().map(|(_, m, _)| m)));
         diags.sort();
         if diags.has_errors() {
             return Err(Error::Content(diags));
