@@ -7,7 +7,9 @@
 //! it comes. The first time a path shows up is its last commit. Reading stops (and git is
 //! stopped) once every module that needs a date has been seen, or once the commits are
 //! older than the `created` of every module not seen yet (see below: they could not date
-//! it). Its cost is git's: each commit's tree of `modules/` compared with its parent's.
+//! it). Its cost is git's: each commit's tree of `modules/` compared with its parent's
+//! (about 1 s for 10,000 module files across 2,000 commits). `serve`'s updates of edited
+//! files reuse what the last build's pass found: an edit is no commit.
 //!
 //! The rules:
 //! - the date is the committer date (when the change landed: a rebase or a cherry-pick
