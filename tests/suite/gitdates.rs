@@ -101,6 +101,7 @@ fn module(title: &str) -> String {
 /// | beta | added 2024-02-10; later commits touch other files only | 2024-02-10 |
 /// | gamma | sets `updated = 2024-01-15`; edited 2024-04-20 | 2024-01-15 (its own) |
 /// | early | `created = 2024-05-01`, committed 2024-02-10 (before it was created) | none |
+/// | eta | added 2024-02-10 as `zeta.md`, renamed (and edited) 2024-05-10 | 2024-05-10 |
 /// | delta | never committed | none |
 fn fixture() -> Repo {
     let repo = Repo::new();
@@ -109,6 +110,7 @@ fn fixture() -> Repo {
     let gamma = module("Gamma").replace("created = 2024-01-01\n", "created = 2024-01-01\nupdated = 2024-01-15\n");
     repo.write("modules/gamma.md", &gamma);
     repo.write("modules/early.md", &module("Early").replace("created = 2024-01-01", "created = 2024-05-01"));
+    repo.write("modules/zeta.md", &module_text("Zeta", "Words, and a file to rename."));
     repo.commit(&[], "2024-02-10T12:00:00Z", "2024-02-10T12:00:00Z");
 
     repo.write("modules/alpha.md", &module_text("Alpha", "Words, and more words."));
@@ -124,6 +126,11 @@ fn fixture() -> Repo {
 
     repo.write("modules/gamma.md", &(gamma + "\nAn edit.\n"));
     repo.commit(&["modules/gamma.md"], "2024-04-20T10:00:00Z", "2024-04-20T10:00:00Z");
+
+    // A module file renamed, and edited a little on the way.
+    std::fs::remove_file(repo.site().join("modules/zeta.md")).unwrap();
+    repo.write("modules/eta.md", &module_text("Zeta", "Words, and a renamed file."));
+    repo.commit(&["modules/zeta.md", "modules/eta.md"], "2024-05-10T10:00:00Z", "2024-05-10T10:00:00Z");
 
     repo.write("modules/delta.md", &module("Delta"));
     repo
@@ -222,6 +229,7 @@ fn a_module_without_updated_shows_its_last_commit_everywhere() {
         "a commit before `created` is no update"
     );
     assert_eq!(dates_of(&public, "delta"), Dates::expected(None, "2024-01-01"), "never committed");
+    assert_eq!(dates_of(&public, "eta"), Dates::expected(Some("2024-05-10"), "2024-01-01"), "renames are not followed");
     // The page's structured data says it too.
     let alpha = read(&public.join("modules/alpha/index.html"));
     assert!(alpha.contains(r#""dateModified":"2024-03-16""#), "JSON-LD dateModified");
@@ -297,6 +305,36 @@ fn a_shallow_clone_warns_once_and_uses_no_dates() {
     git(&site, &["fetch", "-q", "--unshallow"], None);
     run_in(&site, &["build"], &[]).expect(0);
     assert_eq!(dates_of(&public, "alpha").page.as_deref(), Some("2024-03-16"));
+}
+
+/// The objects of a repository's packs, as `git count-objects -v` counts them.
+fn objects_in_packs(dir: &Path) -> String {
+    let out = git(dir, &["count-objects", "-v"], None);
+    out.lines().find(|l| l.starts_with("in-pack:")).unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_blobless_clone_gives_the_dates_without_fetching_anything() {
+    // Netlify clones the whole history without file contents (`--filter=blob:none`): the
+    // pass must need trees only (no rename detection), and fetch nothing.
+    let repo = fixture();
+    git(repo.top(), &["config", "uploadpack.allowFilter", "true"], None);
+    let clones = TempDir::new().unwrap();
+    let url = format!("file://{}", repo.top().display());
+    git(clones.path(), &["clone", "-q", "--filter=blob:none", &url, "clone"], None);
+    let top = clones.path().join("clone");
+    assert_eq!(git(&top, &["config", "remote.origin.partialclonefilter"], None).trim(), "blob:none");
+    let before = objects_in_packs(&top);
+    let site = top.join(SITE);
+    std::fs::write(site.join("modules/delta.md"), module("Delta")).unwrap();
+    let run = run_in(&site, &["build"], &[]);
+    run.expect(0);
+    assert_no_warning(&run);
+    let public = site.join("public");
+    assert_eq!(dates_of(&public, "alpha").page.as_deref(), Some("2024-03-16"));
+    assert_eq!(dates_of(&public, "beta").page.as_deref(), Some("2024-02-10"));
+    assert_eq!(dates_of(&public, "eta").page.as_deref(), Some("2024-05-10"));
+    assert_eq!(objects_in_packs(&top), before, "nothing was fetched");
 }
 
 #[test]
