@@ -51,21 +51,45 @@ pub(crate) struct Finding {
 /// Every catalogue-wide warning, sorted by file, line and column.
 pub fn catalogue(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let modules = &site.modules;
-    let mut findings = tags::near_duplicates(modules);
-    findings.extend(same::shared(modules));
-    findings.extend(cite::citations(modules));
-    findings.extend(placeholder::placeholders(modules));
+    let t = Timings::default();
+    let mut findings = t.time("lint tags", || tags::near_duplicates(modules));
+    findings.extend(t.time("lint same", || same::shared(modules)));
+    findings.extend(t.time("lint cite", || cite::citations(modules)));
+    findings.extend(t.time("lint text", || placeholder::placeholders(modules)));
     let mut by_module: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     for f in findings {
         by_module.entry(f.module).or_default().push(f);
     }
     let groups: Vec<(usize, Vec<Finding>)> = by_module.into_iter().collect();
-    let mut out: Vec<Diagnostic> =
-        groups.into_par_iter().flat_map_iter(|(i, found)| locate(&modules[i], root, found)).collect();
+    let mut out: Vec<Diagnostic> = t.time("lint places", || {
+        groups.into_par_iter().flat_map_iter(|(i, found)| locate(&modules[i], root, found)).collect()
+    });
     out.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message, &a.label).cmp(&(&b.file, b.line, b.column, &b.message, &b.label))
     });
+    t.print();
     out
+}
+
+/// How long each job took, on stderr when `MARKETPLACE_TIMINGS` is set (as `build` does).
+#[derive(Default)]
+struct Timings(std::cell::RefCell<Vec<(&'static str, u128)>>);
+
+impl Timings {
+    fn time<T>(&self, job: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        self.0.borrow_mut().push((job, start.elapsed().as_millis()));
+        out
+    }
+
+    fn print(&self) {
+        if std::env::var_os("MARKETPLACE_TIMINGS").is_some() {
+            for (job, ms) in self.0.borrow().iter() {
+                eprintln!("timing: {job:<12} {ms:>7} ms");
+            }
+        }
+    }
 }
 
 /// The byte spans of one file's front matter that findings point at.

@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::{Finding, Place};
 use crate::module::Module;
 use crate::scaffold;
@@ -26,9 +28,12 @@ pub fn description_placeholders() -> impl Iterator<Item = (&'static str, &'stati
 /// `http://add-some-...` hosts, or an address `marketplace new` writes.
 pub fn placeholder_url(url: &str) -> Option<&'static str> {
     let url = url.trim();
-    if let Ok(u) = url::Url::parse(url) {
-        if u.host_str().is_some_and(|h| h.to_lowercase().starts_with("add-some-")) {
-            return Some("the DEEP template");
+    // Parsed only when it may be one: `check` asks this of every link of every module.
+    if url.to_ascii_lowercase().contains("add-some-") {
+        if let Ok(u) = url::Url::parse(url) {
+            if u.host_str().is_some_and(|h| h.to_lowercase().starts_with("add-some-")) {
+                return Some("the DEEP template");
+            }
         }
     }
     let bare = url.trim_end_matches('/');
@@ -41,6 +46,25 @@ pub fn placeholder_url(url: &str) -> Option<&'static str> {
 struct Folded {
     text: String,
     origin: Vec<Range<usize>>,
+}
+
+/// Only the folded text of [`fold`], to test whether a placeholder is in a text before its
+/// place is worked out.
+fn fold_text(s: &str) -> String {
+    let mut text = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !text.is_empty() {
+                text.push(' ');
+            }
+            gap = false;
+            text.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    text
 }
 
 fn fold(s: &str) -> Folded {
@@ -155,71 +179,161 @@ fn opening(text: &str) -> String {
 }
 
 pub(crate) fn placeholders(modules: &[Module]) -> Vec<Finding> {
+    let texts: Vec<Needle> = description_placeholders().map(Needle::new).collect();
+    let summary = [Needle::new(("`marketplace new`", scaffold::SUMMARY_PLACEHOLDER))];
+    modules.par_iter().enumerate().flat_map_iter(|(i, m)| module_placeholders(i, m, &texts, &summary)).collect()
+}
+
+/// A description placeholder, ready to look for in many descriptions.
+struct Needle {
+    template: &'static str,
+    text: &'static str,
+    /// Folded: ASCII lowercase letters and digits, single spaces (every placeholder is
+    /// ASCII).
+    folded: Vec<u8>,
+}
+
+impl Needle {
+    fn new((template, text): (&'static str, &'static str)) -> Needle {
+        Needle { template, text, folded: fold_text(text).into_bytes() }
+    }
+
+    /// Whether the placeholder starts at byte `i` of `text`, folding `text` as it goes: the
+    /// test of [`find`] without building a folded copy of each description (most hold no
+    /// placeholder). Its letters must match in any case; each space of the folded needle
+    /// takes a run of characters that are neither letters nor digits.
+    fn starts_at(&self, text: &str, mut i: usize) -> bool {
+        let bytes = text.as_bytes();
+        for &n in &self.folded {
+            if n != b' ' {
+                if bytes.get(i).map(u8::to_ascii_lowercase) != Some(n) {
+                    return false;
+                }
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    if b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    match text[i..].chars().next() {
+                        Some(c) if !c.is_alphanumeric() => i += c.len_utf8(),
+                        _ => break,
+                    }
+                }
+            }
+            if i == start {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Which `needles` a text may hold: each is tried at the start of each word (an ASCII
+/// letter or digit after anything else) that begins with its first letter.
+fn present(text: &str, needles: &[Needle]) -> Vec<bool> {
+    let mut held = vec![false; needles.len()];
+    // First letter -> the needles starting with it, as bits.
+    let mut starting = [0u64; 128];
+    for (k, n) in needles.iter().enumerate().take(64) {
+        if let Some(&f) = n.folded.first() {
+            starting[usize::from(f & 0x7f)] |= 1 << k;
+            starting[usize::from(f.to_ascii_uppercase() & 0x7f)] |= 1 << k;
+        }
+    }
+    let bytes = text.as_bytes();
+    let mut after_word = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        // A byte of a non-ASCII character counts as a word's: no needle starts there.
+        let word = b.is_ascii_alphanumeric() || !b.is_ascii();
+        if word && !after_word && b.is_ascii() {
+            let mut bits = starting[usize::from(b)];
+            while bits != 0 {
+                let k = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if !held[k] && needles[k].starts_at(text, i) {
+                    held[k] = true;
+                }
+            }
+        }
+        after_word = word;
+    }
+    held
+}
+
+/// The placeholders of one module.
+fn module_placeholders(i: usize, m: &Module, needles: &[Needle], summary: &[Needle]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (i, m) in modules.iter().enumerate() {
-        if find(&m.summary, scaffold::SUMMARY_PLACEHOLDER).is_some() {
+    if present(&m.summary, summary)[0] && find(&m.summary, scaffold::SUMMARY_PLACEHOLDER).is_some() {
+        out.push(Finding {
+            module: i,
+            place: Place::Summary,
+            code: "placeholder",
+            message: "the summary is still `marketplace new`'s placeholder".into(),
+            label: "written by `marketplace new`, for the author to replace".into(),
+            help: "say in one sentence what the module does and for whom".into(),
+        });
+    }
+    for (&Needle { template, text, .. }, held) in needles.iter().zip(present(&m.body, needles)) {
+        if !held {
+            continue;
+        }
+        if let Some(r) = find(&m.body, text) {
             out.push(Finding {
                 module: i,
-                place: Place::Summary,
+                place: Place::Body(r),
                 code: "placeholder",
-                message: "the summary is still `marketplace new`'s placeholder".into(),
-                label: "written by `marketplace new`, for the author to replace".into(),
-                help: "say in one sentence what the module does and for whom".into(),
-            });
-        }
-        for (template, text) in description_placeholders() {
-            if let Some(r) = find(&m.body, text) {
-                out.push(Finding {
-                    module: i,
-                    place: Place::Body(r),
-                    code: "placeholder",
-                    message: format!("the description still holds {template}'s placeholder text"),
-                    label: format!("written by {template}, for the author to replace"),
-                    help: if text == AI4OS_DESCRIPTION {
-                        "write what it asks for (how to predict, how to retrain, the dataset, the training), \
+                message: format!("the description still holds {template}'s placeholder text"),
+                label: format!("written by {template}, for the author to replace"),
+                help: if text == AI4OS_DESCRIPTION {
+                    "write what it asks for (how to predict, how to retrain, the dataset, the training), \
                          or delete it"
-                            .into()
-                    } else {
-                        format!("write what \"{}\" asks for, or delete it", opening(text))
-                    },
-                });
-            }
-        }
-        // `links.docker` derived from a placeholder image is the placeholder's page: one
-        // warning, at the image.
-        let image = m.docker.as_ref().filter(|d| d.image == scaffold::IMAGE_PLACEHOLDER);
-        if let Some(d) = image {
-            out.push(Finding {
-                module: i,
-                place: Place::Image,
-                code: "placeholder",
-                message: "the Docker image is `marketplace new`'s placeholder".into(),
-                label: format!("`{}` is not the module's image", d.image),
-                help: "put the image `docker pull` fetches, e.g. `deephdc/deep-oc-your-module`".into(),
+                        .into()
+                } else {
+                    format!("write what \"{}\" asks for, or delete it", opening(text))
+                },
             });
         }
-        let links = &m.links;
-        for (key, value) in [
-            ("source", &links.source),
-            ("container", &links.container),
-            ("docker", &links.docker),
-            ("cite", &links.cite),
-            ("weights", &links.weights),
-            ("training", &links.training),
-            ("dataset", &links.dataset),
-            ("documentation", &links.documentation),
-        ] {
-            let Some(url) = value.as_ref().filter(|_| !(key == "docker" && image.is_some())) else { continue };
-            if let Some(template) = placeholder_url(url) {
-                out.push(Finding {
-                    module: i,
-                    place: Place::Link(key),
-                    code: "placeholder",
-                    message: format!("`links.{key}` is {template}'s placeholder address"),
-                    label: format!("`{url}` is not the module's"),
-                    help: format!("put the real address, or remove the `{key}` line"),
-                });
-            }
+    }
+    // `links.docker` derived from a placeholder image is the placeholder's page: one
+    // warning, at the image.
+    let image = m.docker.as_ref().filter(|d| d.image == scaffold::IMAGE_PLACEHOLDER);
+    if let Some(d) = image {
+        out.push(Finding {
+            module: i,
+            place: Place::Image,
+            code: "placeholder",
+            message: "the Docker image is `marketplace new`'s placeholder".into(),
+            label: format!("`{}` is not the module's image", d.image),
+            help: "put the image `docker pull` fetches, e.g. `deephdc/deep-oc-your-module`".into(),
+        });
+    }
+    let links = &m.links;
+    for (key, value) in [
+        ("source", &links.source),
+        ("container", &links.container),
+        ("docker", &links.docker),
+        ("cite", &links.cite),
+        ("weights", &links.weights),
+        ("training", &links.training),
+        ("dataset", &links.dataset),
+        ("documentation", &links.documentation),
+    ] {
+        let Some(url) = value.as_ref().filter(|_| !(key == "docker" && image.is_some())) else { continue };
+        if let Some(template) = placeholder_url(url) {
+            out.push(Finding {
+                module: i,
+                place: Place::Link(key),
+                code: "placeholder",
+                message: format!("`links.{key}` is {template}'s placeholder address"),
+                label: format!("`{url}` is not the module's"),
+                help: format!("put the real address, or remove the `{key}` line"),
+            });
         }
     }
     out
@@ -249,6 +363,28 @@ mod tests {
         .is_some());
         assert_eq!(find("Write additional information for your users.", AI4OS_DESCRIPTION), None);
         assert_eq!(find("Ünïcode ÉTÉ", "ünïcode été"), Some(0.."Ünïcode ÉTÉ".len()));
+    }
+
+    /// The quick test finds what `find` finds, and where it does not, neither does `find`.
+    #[test]
+    fn the_quick_test_agrees_with_find() {
+        let needles: Vec<Needle> = description_placeholders().map(Needle::new).collect();
+        for text in [
+            "x.\n\n**WRITE additional information for your users -- how to predict,\nhow to retrain, dataset \
+             description, training description, etc.**\n",
+            "Papers\u{a0}to read — and CITE.\n",
+            "rewrite additional information for your users (how to predict, how to retrain, dataset description, \
+             training description, etc).",
+            "Ünïcode papers to read and cite",
+            "Nothing here: papers, reading, citing.",
+            "",
+        ] {
+            let held = present(text, &needles);
+            for (n, held) in needles.iter().zip(held) {
+                let found = !find_all(text, n.text).is_empty();
+                assert_eq!(held, found, "{:?} in {text:?}", n.text);
+            }
+        }
     }
 
     #[test]
