@@ -235,7 +235,9 @@ impl Needle {
 }
 
 /// Which `needles` a text may hold: each is tried at the start of each word (an ASCII
-/// letter or digit after anything else) that begins with its first letter.
+/// letter or digit after a character that is neither a letter nor a digit) that begins
+/// with its first letter. It agrees with [`find_all`] but for letters that lowercase to
+/// ASCII from elsewhere (the Kelvin sign), which no template writes.
 fn present(text: &str, needles: &[Needle]) -> Vec<bool> {
     let mut held = vec![false; needles.len()];
     // First letter -> the needles starting with it, as bits.
@@ -248,10 +250,17 @@ fn present(text: &str, needles: &[Needle]) -> Vec<bool> {
     }
     let bytes = text.as_bytes();
     let mut after_word = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        // A byte of a non-ASCII character counts as a word's: no needle starts there.
-        let word = b.is_ascii_alphanumeric() || !b.is_ascii();
-        if word && !after_word && b.is_ascii() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if !b.is_ascii() {
+            // No needle starts with a non-ASCII character; it is a word's or a separator.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            after_word = c.is_alphanumeric();
+            i += c.len_utf8();
+            continue;
+        }
+        let word = b.is_ascii_alphanumeric();
+        if word && !after_word {
             let mut bits = starting[usize::from(b)];
             while bits != 0 {
                 let k = bits.trailing_zeros() as usize;
@@ -262,6 +271,7 @@ fn present(text: &str, needles: &[Needle]) -> Vec<bool> {
             }
         }
         after_word = word;
+        i += 1;
     }
     held
 }
@@ -373,6 +383,9 @@ mod tests {
             "x.\n\n**WRITE additional information for your users -- how to predict,\nhow to retrain, dataset \
              description, training description, etc.**\n",
             "Papers\u{a0}to read — and CITE.\n",
+            "A\u{2014}papers to read and cite.",
+            "Éwrite additional information for your users (how to predict, how to retrain, dataset description, \
+             training description, etc).",
             "rewrite additional information for your users (how to predict, how to retrain, dataset description, \
              training description, etc).",
             "Ünïcode papers to read and cite",
