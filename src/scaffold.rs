@@ -9,6 +9,39 @@ use crate::error::{Error, Result};
 use crate::slug;
 use crate::vocabulary::{Vocabulary, DATA_TYPES, LIBRARIES, TASKS};
 
+/// The summary `marketplace new` writes, for the contributor to replace. `check` warns
+/// while it is still there (`lint.rs`), as for every placeholder below.
+pub const SUMMARY_PLACEHOLDER: &str = "Describe in one sentence what this module does and for whom.";
+
+/// The description of a new module: each section's heading and the placeholder text that
+/// says what to write under it.
+pub const SECTIONS: &[(&str, &str)] = &[
+    ("What it does", "Say what problem the module solves and which machine-learning method it uses."),
+    ("Data", "Which data it was trained on, and what input it expects for prediction (file types,\nsizes, units)."),
+    ("Predict", "What the PREDICT method of the API takes and returns."),
+    (
+        "Retrain",
+        "How to retrain the module on your own data: the expected folder layout, the main\ntraining parameters, \
+         where the trained model ends up.",
+    ),
+    ("References", "Papers to read and cite."),
+];
+
+/// The commented `[links]` lines of a new module: key, placeholder URL, what it is.
+pub const LINK_PLACEHOLDERS: &[(&str, &str, &str)] = &[
+    ("source", "https://github.com/your-org/your-module", "the code"),
+    ("container", "https://github.com/your-org/DEEP-OC-your-module", "the container's code"),
+    ("docker", "https://hub.docker.com/r/your-org/your-module", "the Docker image's page"),
+    ("cite", "https://doi.org/10.xxxx/xxxxx", "what to cite"),
+    ("weights", "https://example.org/weights.tar.gz", "pre-trained weights"),
+    ("training", "https://example.org/training.tar.gz", "all training output"),
+    ("dataset", "https://example.org/dataset", "the training dataset"),
+    ("documentation", "https://docs.example.org/your-module", ""),
+];
+
+/// The commented `[docker] image` of a new module.
+pub const IMAGE_PLACEHOLDER: &str = "your-org/your-module";
+
 pub struct NewModule {
     pub root: PathBuf,
     pub slug: String,
@@ -99,7 +132,7 @@ fn template(title: &str, category: &str, known: &[String], today: NaiveDate) -> 
 # The module's name as visitors see it (one line, at most 120 characters).
 title = {title}
 # One line saying what the module does (at most 300 characters; cards show ~200).
-summary = "Describe in one sentence what this module does and for whom."
+summary = "{summary}"
 # One of: {known}.
 category = {category}
 # Words a visitor might search for. Case-insensitive; each gets a tag page.
@@ -125,18 +158,11 @@ data_types = []
 
 # Links: absolute https:// URLs. Remove the `#` of each line you fill in.
 [links]
-# source = "https://github.com/your-org/your-module"            # the code
-# container = "https://github.com/your-org/DEEP-OC-your-module" # the container's code
-# docker = "https://hub.docker.com/r/your-org/your-module"      # the Docker image's page
-# cite = "https://doi.org/10.xxxx/xxxxx"                        # what to cite
-# weights = "https://example.org/weights.tar.gz"                # pre-trained weights
-# training = "https://example.org/training.tar.gz"              # all training output
-# dataset = "https://example.org/dataset"                       # the training dataset
-# documentation = "https://docs.example.org/your-module"
+{links}
 
 # How to run the container. Without this table, it is derived from links.docker.
 # [docker]
-# image = "your-org/your-module"   # what `docker run` pulls
+# image = "{image}"   # what `docker run` pulls
 # tag = "latest"
 # port = 5000
 # api_path = "/docs"               # where the DEEPaaS API is browsed
@@ -152,33 +178,41 @@ data_types = []
 # cpu = 8
 # gpu = 1
 +++
-## What it does
-
-Say what problem the module solves and which machine-learning method it uses.
-
-## Data
-
-Which data it was trained on, and what input it expects for prediction (file types,
-sizes, units).
-
-## Predict
-
-What the PREDICT method of the API takes and returns.
-
-## Retrain
-
-How to retrain the module on your own data: the expected folder layout, the main
-training parameters, where the trained model ends up.
-
-## References
-
-Papers to read and cite.
-"#,
+{sections}"#,
+        summary = SUMMARY_PLACEHOLDER,
         known = known.join(", "),
         tasks = listing(&TASKS),
         libraries = listing(&LIBRARIES),
         data_types = listing(&DATA_TYPES),
+        links = link_lines(),
+        image = IMAGE_PLACEHOLDER,
+        sections = sections(),
     )
+}
+
+/// The commented `[links]` lines, their comments lined up.
+fn link_lines() -> String {
+    let line = |key: &str, url: &str| format!("# {key} = \"{url}\"");
+    let width = LINK_PLACEHOLDERS
+        .iter()
+        .filter(|(_, _, what)| !what.is_empty())
+        .map(|(k, u, _)| line(k, u).len())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<String> = LINK_PLACEHOLDERS
+        .iter()
+        .map(|(k, u, what)| match what {
+            &"" => line(k, u),
+            what => format!("{:<width$} # {what}", line(k, u)),
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// `## Heading`, a blank line, the placeholder, a blank line: each section in turn.
+fn sections() -> String {
+    let parts: Vec<String> = SECTIONS.iter().map(|(heading, text)| format!("## {heading}\n\n{text}\n")).collect();
+    parts.join("\n")
 }
 
 /// `# tasks: Computer Vision, ...` in comment lines of at most 90 characters.

@@ -1,6 +1,8 @@
 //! `marketplace import`: foreign metadata (DEEP `metadata.json`, AI4OS
 //! `ai4-metadata.yml`) -> module files. Each source format has its own reader producing a
-//! `Draft`; this file writes drafts as module files that pass `check`.
+//! `Draft`; this file writes drafts as module files that pass `check`. A template's
+//! placeholders (the AI4OS "Write additional information for your users ..." paragraph,
+//! DEEP's `http://add-some-...` links: `lint::placeholder`) are dropped, each with a warning.
 
 pub mod ai4os;
 pub mod deep;
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+use crate::lint::placeholder;
 use crate::module::{self, Links, Resources};
 use crate::slug;
 use crate::vocabulary::{Vocabulary, DATA_TYPES, LIBRARIES, OTHER, TASKS};
@@ -129,6 +132,12 @@ fn finish(mut d: Draft) -> std::result::Result<Draft, String> {
         d.title = crate::markdown::excerpt(&d.title, module::MAX_TITLE_CHARS - 1);
         d.warnings.push("title shortened to 120 characters".into());
     }
+    let (description, removed) = placeholder::strip(&d.description);
+    d.description = description;
+    for text in removed {
+        let words: Vec<&str> = text.split_whitespace().take(5).collect();
+        d.warnings.push(format!("the template's placeholder \"{} ...\" dropped from the description", words.join(" ")));
+    }
     d.summary = one_line(&d.summary);
     if d.summary.is_empty() {
         d.summary = crate::markdown::excerpt(&one_line(&d.description), 200);
@@ -218,14 +227,21 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A link value: kept when it is an absolute http(s) URL.
+/// A link value: kept when it is an absolute http(s) URL and not a template's placeholder
+/// (`http://add-some-DOI-url.com`: `lint::placeholder`).
 pub fn link(value: Option<&str>, what: &str, warnings: &mut Vec<String>) -> Option<String> {
     let v = value?.trim();
     if v.is_empty() {
         return None;
     }
     match url::Url::parse(v) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Some(v.to_string()),
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            if let Some(template) = placeholder::placeholder_url(v) {
+                warnings.push(format!("{what} `{v}` is {template}'s placeholder: dropped"));
+                return None;
+            }
+            Some(v.to_string())
+        }
         _ => {
             warnings.push(format!("{what} `{v}` is not an absolute http(s) URL: dropped"));
             None
