@@ -40,10 +40,10 @@ pub struct BuildReport {
 /// How long each stage took, printed to stderr when `MARKETPLACE_TIMINGS` is set: the
 /// first thing to read before optimising. Stages running side by side overlap.
 #[derive(Default)]
-struct Timings(std::sync::Mutex<Vec<(&'static str, u128)>>);
+pub(crate) struct Timings(std::sync::Mutex<Vec<(&'static str, u128)>>);
 
 impl Timings {
-    fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
         if let Ok(mut v) = self.0.lock() {
@@ -52,7 +52,7 @@ impl Timings {
         out
     }
 
-    fn print(&self) {
+    pub(crate) fn print(&self) {
         if std::env::var_os("MARKETPLACE_TIMINGS").is_some() {
             if let Ok(v) = self.0.lock() {
                 for (stage, ms) in v.iter() {
@@ -182,12 +182,14 @@ pub fn check(root: &Path) -> Result<Diagnostics> {
 
 /// [`check`], and with `links` the outside world too (`linkcheck`).
 pub fn check_with(root: &Path, opts: &CheckOptions) -> Result<Diagnostics> {
-    let Prepared { site, mut diagnostics, .. } = prepare(root, None, &Timings::default())?;
-    diagnostics.extend(crate::lint::catalogue(&site, root));
+    let t = Timings::default();
+    let Prepared { site, mut diagnostics, .. } = prepare(root, None, &t)?;
+    diagnostics.extend(crate::lint::catalogue(&site, root, &t));
     if opts.links {
-        diagnostics.extend(crate::linkcheck::check(&site, root)?);
+        diagnostics.extend(t.time("links", || crate::linkcheck::check(&site, root))?);
     }
     diagnostics.sort();
+    t.print();
     Ok(diagnostics)
 }
 

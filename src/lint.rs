@@ -16,6 +16,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::build::Timings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::frontmatter::{self, Fields, SourceFile};
 use crate::module::{Module, LINK_KEYS};
@@ -49,9 +50,8 @@ pub(crate) struct Finding {
 }
 
 /// Every catalogue-wide warning, sorted by file, line and column.
-pub fn catalogue(site: &Site, root: &Path) -> Vec<Diagnostic> {
+pub(crate) fn catalogue(site: &Site, root: &Path, t: &Timings) -> Vec<Diagnostic> {
     let modules = &site.modules;
-    let t = Timings::default();
     let mut findings = t.time("lint tags", || tags::near_duplicates(modules));
     findings.extend(t.time("lint same", || same::shared(modules)));
     findings.extend(t.time("lint cite", || cite::citations(modules)));
@@ -67,29 +67,7 @@ pub fn catalogue(site: &Site, root: &Path) -> Vec<Diagnostic> {
     out.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message, &a.label).cmp(&(&b.file, b.line, b.column, &b.message, &b.label))
     });
-    t.print();
     out
-}
-
-/// How long each job took, on stderr when `MARKETPLACE_TIMINGS` is set (as `build` does).
-#[derive(Default)]
-struct Timings(std::cell::RefCell<Vec<(&'static str, u128)>>);
-
-impl Timings {
-    fn time<T>(&self, job: &'static str, f: impl FnOnce() -> T) -> T {
-        let start = std::time::Instant::now();
-        let out = f();
-        self.0.borrow_mut().push((job, start.elapsed().as_millis()));
-        out
-    }
-
-    fn print(&self) {
-        if std::env::var_os("MARKETPLACE_TIMINGS").is_some() {
-            for (job, ms) in self.0.borrow().iter() {
-                eprintln!("timing: {job:<12} {ms:>7} ms");
-            }
-        }
-    }
 }
 
 /// The byte spans of one file's front matter that findings point at.

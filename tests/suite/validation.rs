@@ -438,7 +438,7 @@ fn bom_and_crlf_are_accepted() {
     site.build().expect(0);
     let page = site.page("modules/windows/index.html");
     assert!(page.contains("<h1>Windows</h1>"), "the title is read without the BOM");
-    assert!(page.contains("docker run -ti -p 5000:5000 example/module:latest"));
+    assert!(page.contains("docker run -ti -p 5000:5000 example/windows:latest"));
 }
 
 #[test]
