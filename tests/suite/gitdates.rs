@@ -7,16 +7,14 @@
 //! The fixture is a real repository made here, with chosen commit dates. The site lives
 //! in a subdirectory of it, whose name has a space and a non-ASCII letter.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
 use crate::common::{self, copy_dir, module_text, read, run_in, Run, TestSite};
+use crate::serve::Server;
 
 /// The site's directory inside the repository.
 const SITE: &str = "catalogue é";
@@ -391,65 +389,18 @@ fn a_failing_git_is_a_warning_not_a_failed_build() {
     assert_eq!(dates_of(&repo.site().join("public"), "alpha").page, None);
 }
 
-/// `marketplace serve` on a free port, with its stderr collected.
-struct Serve {
-    child: Child,
-    addr: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Serve {
-    fn start(root: &Path) -> Serve {
-        let mut child = Command::new(common::BIN)
-            .args(["serve", "--port", "0"])
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (stderr, sink) = (child.stderr.take().unwrap(), Arc::clone(&log));
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(|l| l.ok()) {
-                sink.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).expect(&line).to_string();
-        Serve { child, addr, log }
-    }
-
-    fn get(&self, path: &str) -> String {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        String::from_utf8_lossy(&raw).into_owned()
-    }
-
-    /// The module's page once it shows `needle`, after an update in place of its file.
-    fn page_after_update(&self, slug: &str, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let page = self.get(&format!("/modules/{slug}/"));
-            let updated = self.log.lock().unwrap().contains(&format!("(updated modules/{slug}.md)"));
-            if page.contains(needle) && updated {
-                return page;
-            }
-            let log = self.log.lock().unwrap().clone();
-            assert!(start.elapsed() < Duration::from_secs(20), "no update in place of {slug}: {log}");
-            std::thread::sleep(Duration::from_millis(50));
+/// The module's page once it shows `needle`, after serve's update in place of its file.
+fn page_after_update(server: &Server, slug: &str, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let page = server.raw("GET", &format!("/modules/{slug}/"));
+        let updated = server.log.lock().unwrap().contains(&format!("(updated modules/{slug}.md)"));
+        if page.contains(needle) && updated {
+            return page;
         }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let log = server.log.lock().unwrap().clone();
+        assert!(start.elapsed() < Duration::from_secs(20), "no update in place of {slug}: {log}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -462,17 +413,17 @@ fn updated_of(page: &str) -> Option<String> {
 #[test]
 fn serve_keeps_the_dates_from_git_across_edits() {
     let repo = fixture();
-    let server = Serve::start(&repo.site());
-    assert_eq!(updated_of(&server.get("/modules/alpha/")).as_deref(), Some("2024-03-16"));
+    let server = Server::start_in(&repo.site());
+    assert_eq!(updated_of(&server.raw("GET", "/modules/alpha/")).as_deref(), Some("2024-03-16"));
 
     // An edit (not committed) re-reads the file: its date from git stays.
     repo.write("modules/alpha.md", &module_text("Alpha edited", "Words, and more words."));
-    let page = server.page_after_update("alpha", "Alpha edited");
+    let page = page_after_update(&server, "alpha", "Alpha edited");
     assert_eq!(updated_of(&page).as_deref(), Some("2024-03-16"), "the git date is kept");
 
     // An edit that drops gamma's own `updated`: its last commit's date shows.
     repo.write("modules/gamma.md", &module("Gamma edited"));
-    let page = server.page_after_update("gamma", "Gamma edited");
+    let page = page_after_update(&server, "gamma", "Gamma edited");
     assert_eq!(updated_of(&page).as_deref(), Some("2024-04-20"), "the date from git replaces the dropped one");
     let log = server.log.lock().unwrap().clone();
     assert!(!log.contains("warning"), "{log}");

@@ -685,9 +685,14 @@ fn requests_to_one_host_stay_within_its_limits() {
     let mut starts: Vec<Instant> = server.hits().into_iter().map(|h| h.at).collect();
     assert_eq!(starts.len(), 10, "9 pages and the image");
     starts.sort();
+    // The server notes a request once it has read it: a busy machine can delay one note
+    // and so shorten the next gap, never lengthen the whole run. Without the interval,
+    // two requests would start together (gaps of 0) every 300 ms.
     for pair in starts.windows(2) {
-        assert!(pair[1] - pair[0] >= Duration::from_millis(140), "requests {:?} apart", pair[1] - pair[0]);
+        assert!(pair[1] - pair[0] >= Duration::from_millis(75), "requests {:?} apart", pair[1] - pair[0]);
     }
+    let span = starts[starts.len() - 1] - starts[0];
+    assert!(span >= Duration::from_millis(9 * 150 - 100), "10 starts within {span:?}");
     let most = server.max_in_flight.load(Ordering::SeqCst);
     assert!((1..=2).contains(&most), "{most} requests at once");
 }

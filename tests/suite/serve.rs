@@ -12,18 +12,24 @@ use std::sync::{Arc, Mutex};
 
 use crate::common::{module_text, read, tree, TestSite};
 
-struct Server {
+/// `marketplace serve` on a free port, with its stderr collected (also `gitdates.rs`'s).
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     /// What serve printed to stderr so far.
-    log: Arc<Mutex<String>>,
+    pub(crate) log: Arc<Mutex<String>>,
 }
 
 impl Server {
     fn start(site: &TestSite) -> Server {
+        Server::start_in(site.root())
+    }
+
+    /// Serves the site at `root`.
+    pub(crate) fn start_in(root: &std::path::Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_marketplace"))
             .args(["serve", "--port", "0"])
-            .current_dir(site.root())
+            .current_dir(root)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -48,7 +54,7 @@ impl Server {
     }
 
     /// The whole response to a raw HTTP/1.0 request, so paths reach the server unnormalised.
-    fn raw(&self, method: &str, path: &str) -> String {
+    pub(crate) fn raw(&self, method: &str, path: &str) -> String {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         write!(s, "{method} {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
