@@ -78,7 +78,6 @@ pub fn today() -> NaiveDate {
 
 fn prepare(root: &Path, base_url: Option<&str>, t: &Timings) -> Result<Prepared> {
     let Loaded { mut site, mut diagnostics } = t.time("load", || load::load(root, today()))?;
-    diagnostics.extend(t.time("git dates", || crate::gitdates::apply(root, &mut site)));
     if let Some(url) = base_url {
         match url::Url::parse(url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
@@ -87,14 +86,22 @@ fn prepare(root: &Path, base_url: Option<&str>, t: &Timings) -> Result<Prepared>
             _ => return Err(Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))),
         }
     }
-    let tera = match t.time("templates", || render::load_templates(root)) {
+    // git reads the history on a core of its own while the Markdown renders: neither
+    // needs the other, and a long history costs its time only once.
+    let (dates, tera, (content, md_diags)) = std::thread::scope(|s| {
+        let dates = s.spawn(|| t.time("git dates", || crate::gitdates::read(root, &site)));
+        let tera = t.time("templates", || render::load_templates(root));
+        let content = t.time("markdown", || render_markdown(&site, root));
+        (dates.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), tera, content)
+    });
+    diagnostics.extend(dates.apply(&mut site));
+    let tera = match tera {
         Ok(t) => Some(t),
         Err(d) => {
             diagnostics.extend(d.0);
             None
         }
     };
-    let (content, md_diags) = t.time("markdown", || render_markdown(&site, root));
     diagnostics.extend(md_diags);
     diagnostics.sort();
     Ok(Prepared { site, content, tera, diagnostics })

@@ -1,15 +1,23 @@
 //! Dates from git: a module file that sets no `updated` gets the date of the last commit
 //! that touched it, read in one pass over the history.
 //!
-//! Two `git` processes per build, whatever the number of modules: `git rev-parse` (is
-//! this a repository with commits, a shallow clone, is the site in a subdirectory of it)
-//! and one `git log -z --name-status` of the site's history, newest commit first, read as
-//! it comes. The first time a path shows up is its last commit. Reading stops (and git is
-//! stopped) once every module that needs a date has been seen, or once the commits are
-//! older than the `created` of every module not seen yet (see below: they could not date
-//! it). Its cost is git's: each commit's tree of `modules/` compared with its parent's
-//! (about 1 s for 10,000 module files across 2,000 commits). `serve`'s updates of edited
-//! files reuse what the last build's pass found: an edit is no commit.
+//! At most three `git` processes per build, whatever the number of modules: `git
+//! rev-parse` (is this a repository with commits, a shallow clone, is the site in a
+//! subdirectory of it, which commit is `HEAD`), `git merge-base --is-ancestor` when the
+//! cache below is from another commit, and one `git log -z --name-status` of the site's
+//! history, newest commit first, read as it comes. The first time a path shows up is its
+//! last commit. Reading stops (and git is stopped) once every module that needs a date has
+//! been seen, or once the commits are older than the `created` of every module not seen
+//! yet (see below: they could not date it).
+//!
+//! Its cost is git's: each commit's tree of `modules/` compared with its parent's, which
+//! grows with commits times module files (`benches/gitdates.py`: 0.5 s of `git log` for
+//! 10,000 module files across 2,000 commits, 1.2 s across 5,000). Hence two things: the
+//! build runs the pass beside the Markdown ([`read`], then [`Dates::apply`]), and what a
+//! pass found is kept in `.marketplace-cache/git-dates.json` with its commit, so that the
+//! next build at that commit reads no history and one at a later commit reads only the
+//! commits since (see [`last_commits`]). `serve`'s updates of edited files reuse what the
+//! last build's pass found: an edit is no commit.
 //!
 //! The rules:
 //! - the date is the committer date (when the change landed: a rebase or a cherry-pick
@@ -36,6 +44,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
+use crate::cachedir;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::module::Module;
 use crate::site::Site;
@@ -49,15 +58,35 @@ const WHOLE: &str = "modules";
 /// stopped before (its commits would be older than its `created`) is not here.
 type Known = HashMap<String, Option<NaiveDate>>;
 
-/// The last full pass ([`apply`]) of this process, by site root, for `serve`'s updates.
+/// The last full pass ([`Dates::apply`]) of this process, by site root, for `serve`'s updates.
 static LAST_PASS: Mutex<Option<(PathBuf, Known)>> = Mutex::new(None);
 
-/// Fills `updated` from git where a module file sets none; returns the warnings (a shallow
-/// clone, whose dates would all be the clone's; a failing git).
-pub fn apply(root: &Path, site: &mut Site) -> Vec<Diagnostic> {
-    let (known, warnings) = pass(root, site.modules.iter_mut().collect());
-    *LAST_PASS.lock().unwrap_or_else(|e| e.into_inner()) = Some((root.to_path_buf(), known));
-    warnings
+/// What one pass over the history found for a site's module files: see [`read`].
+pub struct Dates {
+    root: PathBuf,
+    known: Known,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Reads the dates of the module files of `site` that set no `updated`, without touching
+/// the site, so that the build runs it beside the Markdown (it waits on git, which works
+/// on a core of its own); [`Dates::apply`] fills them in.
+pub fn read(root: &Path, site: &Site) -> Dates {
+    let wanted = site.modules.iter().filter(|m| m.updated.is_none()).map(|m| (m.path.as_str(), m.created)).collect();
+    let (known, warnings) = pass(root, wanted);
+    Dates { root: root.to_path_buf(), known, warnings }
+}
+
+impl Dates {
+    /// Fills `updated` where a module file sets none; returns the warnings (a shallow
+    /// clone, whose dates would all be the clone's; a failing git).
+    pub fn apply(self, site: &mut Site) -> Vec<Diagnostic> {
+        for m in site.modules.iter_mut().filter(|m| m.updated.is_none()) {
+            m.updated = self.known.get(&m.path).and_then(|day| at_least_created(*day, m));
+        }
+        *LAST_PASS.lock().unwrap_or_else(|e| e.into_inner()) = Some((self.root, self.known));
+        self.warnings
+    }
 }
 
 /// `serve`'s update of edited module files, parsed again: one that sets no `updated` gets
@@ -75,24 +104,22 @@ pub fn refill<'m>(root: &Path, modules: impl IntoIterator<Item = &'m mut Module>
             }
         }
     }
-    pass(root, ask).1
+    let (known, warnings) = pass(root, ask.iter().map(|m| (m.path.as_str(), m.created)).collect());
+    for m in ask {
+        m.updated = known.get(&m.path).and_then(|day| at_least_created(*day, m));
+    }
+    warnings
 }
 
-/// Dates the modules of `modules` that set no `updated`; what it learnt, and warnings.
-fn pass(root: &Path, modules: Vec<&mut Module>) -> (Known, Vec<Diagnostic>) {
-    let mut wanted: Vec<&mut Module> = modules.into_iter().filter(|m| m.updated.is_none()).collect();
+/// What git says of the module files of `wanted` (path and `created`), and warnings.
+fn pass(root: &Path, wanted: HashMap<&str, NaiveDate>) -> (Known, Vec<Diagnostic>) {
     if wanted.is_empty() {
         return (Known::new(), Vec::new());
     }
-    let created: HashMap<&str, NaiveDate> = wanted.iter().map(|m| (m.path.as_str(), m.created)).collect();
-    let (known, warnings) = match last_commits(root, &created) {
+    match last_commits(root, &wanted) {
         Ok(known) => (known, Vec::new()),
-        Err(warning) => (created.keys().map(|p| (p.to_string(), None)).collect(), warning.into_iter().collect()),
-    };
-    for m in &mut wanted {
-        m.updated = known.get(&m.path).and_then(|day| at_least_created(*day, m));
+        Err(warning) => (wanted.keys().map(|p| (p.to_string(), None)).collect(), warning.into_iter().collect()),
     }
-    (known, warnings)
 }
 
 /// `created` is the floor: a commit before it is the file's history before the module
@@ -104,12 +131,72 @@ fn at_least_created(day: Option<NaiveDate>, m: &Module) -> Option<NaiveDate> {
 /// What git says of the paths of `wanted` (relative to `root`, `/`-separated, with their
 /// module's `created`): see [`Known`]. `Err(None)`: no dates and nothing to say (no
 /// repository, no git); `Err(Some(w))`: no dates, and why.
+///
+/// A pass's findings are kept in `.marketplace-cache/git-dates.json` with the commit they
+/// were read at. At the same commit nothing is read again; at a later one (the cached
+/// commit an ancestor of `HEAD`) only the commits since are read, and what they show
+/// wins; anything else (a rebase, a cache that does not know a path it should) is a full
+/// pass. So a long history costs its time once per checkout, not once per build.
 fn last_commits(root: &Path, wanted: &HashMap<&str, NaiveDate>) -> Result<Known, Option<Diagnostic>> {
-    let in_subdirectory = repository(root)?;
+    let repo = repository(root)?;
+    let cached = Cached::load(root);
+    let found = match cached {
+        Some(c) if c.head == repo.head => Some(c),
+        Some(c) if is_ancestor(root, &c.head, &repo.head) => {
+            // Only what is new; no early stop: its commits are few, and the cache wants
+            // every path they touched.
+            let (newer, _) = log(root, &repo, Some(&c.head), None)?;
+            let mut days = c.days;
+            days.extend(newer);
+            Some(Cached { head: repo.head.clone(), complete: c.complete, days })
+        }
+        _ => None,
+    }
+    .filter(|c| c.complete || wanted.keys().all(|p| c.days.contains_key(*p)));
+    let found = match found {
+        Some(c) => c,
+        None => {
+            let (days, complete) = log(root, &repo, None, Some(wanted))?;
+            Cached { head: repo.head.clone(), complete, days }
+        }
+    };
+    // Best effort: a read-only checkout builds as well, only without the shortcut.
+    let _ = found.save(root);
+    let mut known = found.days;
+    if found.complete {
+        // The whole history was read: what it never showed, git does not know.
+        for path in wanted.keys() {
+            known.entry(path.to_string()).or_insert(None);
+        }
+    }
+    Ok(known)
+}
+
+/// The repository a site is in, as [`repository`] found it.
+struct Repository {
+    /// The site is a subdirectory of the repository, not its top level.
+    in_subdirectory: bool,
+    /// The commit `HEAD` names.
+    head: String,
+}
+
+/// One `git log` of the site's history from `HEAD` (back to `since`, excluded, if given),
+/// read as it comes; with `wanted`, it stops early as [`parse_log`] says. Every path seen
+/// (with its first sighting), and whether the log was read to its end.
+fn log(
+    root: &Path,
+    repo: &Repository,
+    since: Option<&str>,
+    wanted: Option<&HashMap<&str, NaiveDate>>,
+) -> Result<(Known, bool), Option<Diagnostic>> {
     let mut log = git(root);
     log.args(["log", "--no-merges", "--no-renames", "--relative", "--no-color", "-z", "--name-status"])
-        .arg("--format=%x01%ct");
-    if in_subdirectory {
+        .arg("--format=%x01%ct")
+        .arg(&repo.head);
+    if let Some(since) = since {
+        log.arg(format!("^{since}"));
+    }
+    if repo.in_subdirectory {
         // Only the site's part of the repository's history (whatever else the repository
         // holds). At the top level no path is given: a path makes git compare each
         // commit's tree twice (once to choose the commits, once to list their files).
@@ -139,18 +226,17 @@ fn last_commits(root: &Path, wanted: &HashMap<&str, NaiveDate>) -> Result<Known,
     }
     let status = child.wait();
     let message = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-    let (mut known, _) = parsed.map_err(|e| failed(format!("the output of `git log` is not understood: {e}")))?;
-    if complete {
-        // The whole history was read: what it never showed, git does not know.
-        for path in wanted.keys() {
-            known.entry(path.to_string()).or_insert(None);
-        }
-    }
+    let parsed = parsed.map_err(|e| failed(format!("the output of `git log` is not understood: {e}")))?;
     match status {
-        Ok(s) if s.success() || !complete => Ok(known),
+        Ok(s) if s.success() || !complete => Ok(parsed),
         Ok(s) => Err(failed(format!("`git log` failed ({s}): {}", first_line(&message)))),
         Err(e) => Err(failed(format!("`git log` failed: {e}"))),
     }
+}
+
+/// `git merge-base --is-ancestor`: whether `old` is in the history of `new`.
+fn is_ancestor(root: &Path, old: &str, new: &str) -> bool {
+    git(root).args(["merge-base", "--is-ancestor", old, new]).output().is_ok_and(|o| o.status.success())
 }
 
 /// `git` with what makes its output the same everywhere: English messages (matched
@@ -169,7 +255,7 @@ fn git(root: &Path) -> Command {
 /// Whether `root` is a subdirectory of a repository with commits and a whole history.
 /// `Err(None)` when it is in no repository, one without commits, or there is no git;
 /// `Err(Some(w))` in a shallow clone, or when git fails.
-fn repository(root: &Path) -> Result<bool, Option<Diagnostic>> {
+fn repository(root: &Path) -> Result<Repository, Option<Diagnostic>> {
     let out = match git(root).args(["rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD", "--"]).output() {
         Ok(out) => out,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(None),
@@ -177,7 +263,7 @@ fn repository(root: &Path) -> Result<bool, Option<Diagnostic>> {
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines = stdout.lines();
-    let (shallow, prefix) = (lines.next(), lines.next());
+    let (shallow, prefix, head) = (lines.next(), lines.next(), lines.next());
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
         // Not a repository; or one whose `HEAD` names no commit yet (a new repository):
@@ -187,9 +273,11 @@ fn repository(root: &Path) -> Result<bool, Option<Diagnostic>> {
         }
         return Err(failed(format!("`git rev-parse` failed ({}): {}", out.status, first_line(&stderr))));
     }
-    match shallow {
-        Some("false") => Ok(prefix.is_some_and(|p| !p.is_empty())),
-        Some("true") => Err(Some(shallow_warning())),
+    match (shallow, head) {
+        (Some("false"), Some(head)) if !head.is_empty() => {
+            Ok(Repository { in_subdirectory: prefix.is_some_and(|p| !p.is_empty()), head: head.to_string() })
+        }
+        (Some("true"), _) => Err(Some(shallow_warning())),
         _ => Err(failed(format!(
             "`git rev-parse --is-shallow-repository` said {:?} (git 2.15 or later is needed)",
             stdout.trim()
@@ -197,15 +285,16 @@ fn repository(root: &Path) -> Result<bool, Option<Diagnostic>> {
     }
 }
 
-/// Reads `git log -z --name-status --format=%x01%ct`, newest commit first, for the paths
-/// of `wanted`: the first sighting of each is its last commit. Stops once every path is
-/// seen, or once the commits are older than the `created` of every path not seen yet
-/// (they could not date it: see [`at_least_created`]); says whether it read to the end.
-fn parse_log(mut input: impl BufRead, wanted: &HashMap<&str, NaiveDate>) -> Result<(Known, bool), String> {
+/// Reads `git log -z --name-status --format=%x01%ct`, newest commit first: the first
+/// sighting of each path is its last commit. With `wanted`, stops once every path of it is
+/// seen, or once the commits are older than the `created` of every path of it not seen
+/// yet (they could not date it: see [`at_least_created`]). Every path seen till then, and
+/// whether it read to the end.
+fn parse_log(mut input: impl BufRead, wanted: Option<&HashMap<&str, NaiveDate>>) -> Result<(Known, bool), String> {
     let mut days = Known::new();
-    // The `created` dates of the paths not seen yet, with their counts.
+    // The `created` dates of the wanted paths not seen yet, with their counts.
     let mut floor: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-    for created in wanted.values() {
+    for created in wanted.iter().flat_map(|w| w.values()) {
         *floor.entry(*created).or_default() += 1;
     }
     let mut day: Option<NaiveDate> = None;
@@ -231,7 +320,7 @@ fn parse_log(mut input: impl BufRead, wanted: &HashMap<&str, NaiveDate>) -> Resu
                 .ok_or_else(|| format!("a commit time {:?}", String::from_utf8_lossy(stamp)))?;
             let time = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("a commit time {secs}"))?;
             let this = time.date_naive();
-            if floor.first_key_value().is_none_or(|(oldest, _)| this < *oldest) {
+            if wanted.is_some() && floor.first_key_value().is_none_or(|(oldest, _)| this < *oldest) {
                 return Ok((days, false));
             }
             day = Some(this);
@@ -245,19 +334,65 @@ fn parse_log(mut input: impl BufRead, wanted: &HashMap<&str, NaiveDate>) -> Resu
         };
         let Some(day) = day else { return Err("a file before any commit".into()) };
         // Paths that are not UTF-8 are no module's.
-        let Some((path, created)) = std::str::from_utf8(t).ok().and_then(|p| wanted.get_key_value(p)) else {
-            continue;
-        };
-        if days.contains_key(*path) {
+        let Ok(path) = std::str::from_utf8(t) else { continue };
+        if days.contains_key(path) {
             continue;
         }
         days.insert(path.to_string(), (s != b'D').then_some(day));
-        if let Some(n) = floor.get_mut(created) {
-            *n -= 1;
-            if *n == 0 {
-                floor.remove(created);
+        if let Some(created) = wanted.and_then(|w| w.get(path)) {
+            if let Some(n) = floor.get_mut(created) {
+                *n -= 1;
+                if *n == 0 {
+                    floor.remove(created);
+                }
             }
         }
+    }
+}
+
+/// `.marketplace-cache/git-dates.json`: what a pass found, at which commit.
+struct Cached {
+    head: String,
+    /// The pass read the whole history: a path it does not hold, git does not know.
+    complete: bool,
+    days: Known,
+}
+
+const CACHE_FILE: &str = "git-dates.json";
+const CACHE_VERSION: u32 = 1;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OnDisk {
+    version: u32,
+    head: String,
+    complete: bool,
+    /// Path -> the day of its last commit (`YYYY-MM-DD`), or null (deleted by it).
+    days: BTreeMap<String, Option<String>>,
+}
+
+impl Cached {
+    fn load(root: &Path) -> Option<Cached> {
+        let disk: OnDisk = serde_json::from_slice(&cachedir::read(root, CACHE_FILE)?).ok()?;
+        if disk.version != CACHE_VERSION {
+            return None;
+        }
+        let mut days = Known::with_capacity(disk.days.len());
+        for (path, day) in disk.days {
+            let day = match day {
+                Some(d) => Some(d.parse().ok()?),
+                None => None,
+            };
+            days.insert(path, day);
+        }
+        Some(Cached { head: disk.head, complete: disk.complete, days })
+    }
+
+    fn save(&self, root: &Path) -> std::io::Result<()> {
+        let days = self.days.iter().map(|(p, d)| (p.clone(), d.map(|d| d.to_string()))).collect();
+        let disk = OnDisk { version: CACHE_VERSION, head: self.head.clone(), complete: self.complete, days };
+        let mut json = serde_json::to_vec(&disk).map_err(std::io::Error::other)?;
+        json.push(b'\n');
+        cachedir::write(root, CACHE_FILE, &json)
     }
 }
 
@@ -295,7 +430,7 @@ mod tests {
     /// Reads `text` for `wanted` paths, each created on 2024-01-01 unless given.
     fn log(text: &str, wanted: &[(&str, &str)]) -> (Known, bool) {
         let wanted: HashMap<&str, NaiveDate> = wanted.iter().map(|(p, c)| (*p, day(c))).collect();
-        parse_log(text.as_bytes(), &wanted).unwrap()
+        parse_log(text.as_bytes(), Some(&wanted)).unwrap()
     }
 
     // 1704240000 = 2024-01-03T00:00:00Z; 1704153600 = 2024-01-02T00:00:00Z.
@@ -320,14 +455,16 @@ mod tests {
         assert_eq!(days["modules/b.md"], Some(day("2024-01-02")));
         assert_eq!(days["modules/old.md"], Some(day("2024-01-02")));
         assert_eq!(days["modules/gone.md"], None, "last seen deleted");
-        assert!(!days.contains_key("modules/none.md") && !days.contains_key("content/x.md"));
+        assert!(!days.contains_key("modules/none.md"));
+        // Every path is kept, for the cache: a later build may want it.
+        assert_eq!(days["content/x.md"], Some(day("2024-01-03")));
     }
 
     #[test]
     fn reading_stops_once_every_wanted_path_is_seen() {
         let (days, to_the_end) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/b.md", "2024-01-01")]);
         assert!(!to_the_end);
-        assert_eq!(days.len(), 2, "the rest of the history is not read: {days:?}");
+        assert!(!days.contains_key("modules/old.md"), "the rest of the history is not read: {days:?}");
     }
 
     #[test]
@@ -335,17 +472,25 @@ mod tests {
         // `none` was created on 2024-01-03: the commits of 2024-01-02 could not date it.
         let (days, to_the_end) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-03")]);
         assert!(!to_the_end);
-        assert_eq!(days.len(), 1);
+        assert!(!days.contains_key("modules/b.md"), "{days:?}");
         // Created a day earlier, it keeps the log read to its end.
         let (_, to_the_end) = log(LOG, &[("modules/a.md", "2024-01-01"), ("modules/none.md", "2024-01-02")]);
         assert!(to_the_end);
     }
 
     #[test]
+    fn without_wanted_paths_the_log_is_read_to_its_end() {
+        let (days, to_the_end) = parse_log(LOG.as_bytes(), None).unwrap();
+        assert!(to_the_end);
+        assert_eq!(days.len(), 5);
+        assert_eq!(days["modules/old.md"], Some(day("2024-01-02")));
+    }
+
+    #[test]
     fn output_that_is_not_a_log_is_an_error() {
         let wanted = HashMap::from([("modules/a.md", day("2024-01-01"))]);
-        assert!(parse_log("M\0modules/a.md\0".as_bytes(), &wanted).is_err());
-        assert!(parse_log("\x01soon\0".as_bytes(), &wanted).is_err());
-        assert!(parse_log("".as_bytes(), &wanted).unwrap().0.is_empty());
+        assert!(parse_log("M\0modules/a.md\0".as_bytes(), Some(&wanted)).is_err());
+        assert!(parse_log("\x01soon\0".as_bytes(), Some(&wanted)).is_err());
+        assert!(parse_log("".as_bytes(), Some(&wanted)).unwrap().0.is_empty());
     }
 }

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod autolink;
 pub mod badge;
 pub mod build;
+pub mod cachedir;
 pub mod diagnostics;
 pub mod error;
 pub mod frontmatter;

@@ -2,17 +2,16 @@
 //! only (an accepted status, an image that exists), each with the time it was checked,
 //! kept for `[check] cache_max_age_hours`. A 429, a 5xx, a timeout or any other failure is
 //! never kept: the next run asks again. The file is sorted (the same results give the
-//! same bytes), written whole to a temporary file then renamed over the old one, and a
-//! file that does not parse is ignored (and replaced). The directory holds a `.gitignore`
-//! of its own, so it stays out of any repository.
+//! same bytes); a file that does not parse is ignored (and replaced); `cachedir` writes it
+//! atomically, beside its `.gitignore`.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub const DIR: &str = ".marketplace-cache";
+use crate::cachedir;
+
 pub const FILE: &str = "links.json";
 const VERSION: u32 = 1;
 
@@ -25,7 +24,7 @@ struct OnDisk {
 }
 
 pub struct Cache {
-    path: PathBuf,
+    root: PathBuf,
     good: BTreeMap<String, i64>,
     max_age: i64,
 }
@@ -34,18 +33,16 @@ impl Cache {
     /// The cache of `root`; empty when there is none, it does not parse, or
     /// `max_age_hours` is 0 (no cache at all: `save` then writes nothing either).
     pub fn load(root: &Path, max_age_hours: u64) -> Cache {
-        let path = root.join(DIR).join(FILE);
         let max_age = i64::try_from(max_age_hours.saturating_mul(3600)).unwrap_or(i64::MAX);
         let good = match max_age {
             0 => BTreeMap::new(),
-            _ => std::fs::read(&path)
-                .ok()
+            _ => cachedir::read(root, FILE)
                 .and_then(|bytes| serde_json::from_slice::<OnDisk>(&bytes).ok())
                 .filter(|d| d.version == VERSION)
                 .map(|d| d.good)
                 .unwrap_or_default(),
         };
-        Cache { path, good, max_age }
+        Cache { root: root.to_path_buf(), good, max_age }
     }
 
     /// Whether `key` was found good less than the maximum age before `now`.
@@ -64,27 +61,11 @@ impl Cache {
         }
         let max_age = self.max_age;
         self.good.retain(|_, at| *at <= now && now - *at < max_age);
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(&ignore, "# marketplace check --links: results of earlier runs\n*\n")?;
-        }
         let disk = OnDisk { version: VERSION, good: std::mem::take(&mut self.good) };
         let mut json = serde_json::to_vec_pretty(&disk).map_err(std::io::Error::other)?;
         self.good = disk.good;
         json.push(b'\n');
-        let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
-        let written = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.path)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        cachedir::write(&self.root, FILE, &json)
     }
 }
 
@@ -101,9 +82,9 @@ mod tests {
         c.record("https://a.example/".into(), 1000);
         c.record("https://old.example/".into(), 1000 - 24 * 3600);
         c.save(1000).unwrap();
-        let text = std::fs::read_to_string(dir.path().join(DIR).join(FILE)).unwrap();
+        let text = std::fs::read_to_string(cachedir::path(dir.path(), FILE)).unwrap();
         assert_eq!(text, "{\n  \"version\": 1,\n  \"good\": {\n    \"https://a.example/\": 1000,\n    \"https://b.example/\": 1000\n  }\n}\n");
-        assert!(dir.path().join(DIR).join(".gitignore").exists());
+        assert!(dir.path().join(cachedir::DIR).join(".gitignore").exists());
         let c = Cache::load(dir.path(), 24);
         assert!(c.fresh("https://a.example/", 1000 + 3600));
         assert!(!c.fresh("https://a.example/", 1000 + 24 * 3600));
@@ -111,7 +92,7 @@ mod tests {
         // A shorter maximum age in site.toml applies to what is already there.
         assert!(!Cache::load(dir.path(), 1).fresh("https://a.example/", 1000 + 2 * 3600));
 
-        std::fs::write(dir.path().join(DIR).join(FILE), "{ not json").unwrap();
+        std::fs::write(cachedir::path(dir.path(), FILE), "{ not json").unwrap();
         let mut c = Cache::load(dir.path(), 24);
         assert!(!c.fresh("https://a.example/", 1000));
         c.record("https://c.example/".into(), 2000);
@@ -126,6 +107,6 @@ mod tests {
         c.record("https://a.example/".into(), 1000);
         assert!(!c.fresh("https://a.example/", 1000));
         c.save(1000).unwrap();
-        assert!(!dir.path().join(DIR).exists());
+        assert!(!dir.path().join(cachedir::DIR).exists());
     }
 }

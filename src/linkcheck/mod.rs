@@ -25,8 +25,9 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use cache::{DIR as CACHE_DIR, FILE as CACHE_FILE};
+use cache::FILE as CACHE_FILE;
 
+use crate::cachedir::DIR as CACHE_DIR;
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::site::Site;

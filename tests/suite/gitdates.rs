@@ -2,7 +2,8 @@
 //! touched it, on its page, in the feeds, the sitemap and `catalogue.json`; commits of
 //! other files do not count; a shallow clone warns once and gives no dates; outside git,
 //! without git, or in a repository without commits nothing changes; a failing git is a
-//! warning, never a failed build; `serve` keeps the dates across edits.
+//! warning, never a failed build; `serve` keeps the dates across edits; what a pass found
+//! is kept at its commit, and a later build reads only the commits since.
 //!
 //! The fixture is a real repository made here, with chosen commit dates. The site lives
 //! in a subdirectory of it, whose name has a space and a non-ASCII letter.
@@ -249,6 +250,64 @@ fn a_module_without_updated_shows_its_last_commit_everywhere() {
     repo.run(&["build"]).expect(0);
     assert_eq!(dates_of(&public, "delta").page.as_deref(), Some("2024-06-01"));
     assert_eq!(dates_of(&public, "beta").page, None, "its last commit deleted it");
+}
+
+/// The site's cache of what the last pass over the history found.
+fn cache_of(repo: &Repo) -> serde_json::Value {
+    serde_json::from_str(&read(&repo.site().join(".marketplace-cache/git-dates.json"))).expect("the cache is JSON")
+}
+
+#[test]
+fn a_build_at_the_same_commit_reads_no_history_and_a_later_one_only_the_new_commits() {
+    let repo = fixture();
+    repo.run(&["build"]).expect(0);
+    let head = git(repo.top(), &["rev-parse", "HEAD"], None).trim().to_string();
+    let cache = cache_of(&repo);
+    assert_eq!(cache["head"], head.as_str());
+    assert_eq!(cache["days"]["modules/beta.md"], "2024-02-10");
+    assert!(
+        git(repo.top(), &["status", "--porcelain", "--ignored"], None).contains(".marketplace-cache/"),
+        "the cache is ignored by git"
+    );
+
+    // At the same commit the cache is all there is: a date put in it by hand shows.
+    let path = repo.site().join(".marketplace-cache/git-dates.json");
+    let forged = read(&path).replace(r#""modules/beta.md":"2024-02-10""#, r#""modules/beta.md":"2024-02-11""#);
+    assert_ne!(forged, read(&path));
+    std::fs::write(&path, &forged).unwrap();
+    let run = repo.run(&["build"]);
+    run.expect(0);
+    assert_no_warning(&run);
+    let public = repo.site().join("public");
+    assert_eq!(dates_of(&public, "beta").page.as_deref(), Some("2024-02-11"), "no history was read");
+
+    // A commit later, only the new commit is read: it dates alpha, the rest is kept.
+    repo.write("modules/alpha.md", &module_text("Alpha", "Words, edited in July."));
+    repo.commit(&["modules/alpha.md"], "2024-07-01T10:00:00Z", "2024-07-01T10:00:00Z");
+    repo.run(&["build"]).expect(0);
+    assert_eq!(dates_of(&public, "alpha").page.as_deref(), Some("2024-07-01"));
+    assert_eq!(dates_of(&public, "beta").page.as_deref(), Some("2024-02-11"), "only the commits since were read");
+    let head = git(repo.top(), &["rev-parse", "HEAD"], None).trim().to_string();
+    assert_eq!(cache_of(&repo)["head"], head.as_str());
+
+    // A rewritten history (the cached commit is no ancestor of HEAD any more) is read
+    // again from the start: the forged date goes.
+    git(
+        repo.top(),
+        &["commit", "-q", "--amend", "-m", "reworded"],
+        Some(("2024-07-02T10:00:00Z", "2024-07-02T10:00:00Z")),
+    );
+    repo.run(&["build"]).expect(0);
+    assert_eq!(dates_of(&public, "alpha").page.as_deref(), Some("2024-07-02"));
+    assert_eq!(dates_of(&public, "beta").page.as_deref(), Some("2024-02-10"));
+
+    // A cache that does not parse is as none, and is replaced.
+    std::fs::write(&path, "{ not json").unwrap();
+    let run = repo.run(&["build"]);
+    run.expect(0);
+    assert_no_warning(&run);
+    assert_eq!(dates_of(&public, "beta").page.as_deref(), Some("2024-02-10"));
+    assert_eq!(cache_of(&repo)["days"]["modules/alpha.md"], "2024-07-02");
 }
 
 #[test]
