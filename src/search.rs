@@ -279,8 +279,8 @@ impl SearchIndex {
 
     /// The files of `search-index/`: meta, term shards, fuzzy and suffix shards, the
     /// filters' and tags' columns, dense postings' lengths, sort keys; and the shards'
-    /// layout, for [`Self::updated_files`]. The result cards (with their excerpt texts)
-    /// are [`Self::doc_files`]'s.
+    /// layout, for [`Self::updated_files`]. The result cards and their excerpt texts are
+    /// [`Self::doc_files`]'s.
     pub fn shard_files(&self, site: &Site) -> (Vec<OutputFile>, ShardLayout) {
         // Terms outside the BMP are unreachable in elasticlunr.js (it walks by UTF-16 unit).
         let mut terms: Vec<String> =
@@ -346,8 +346,8 @@ impl SearchIndex {
         (out, firsts)
     }
 
-    /// `search-index/docs/<doc>.json` of every document (its card and excerpt text),
-    /// handed to `emit` as they are made (in parallel).
+    /// `search-index/docs/<doc>.json` (its card) and `search-index/text/<doc>.json` (its
+    /// excerpt text) of every document, handed to `emit` as they are made (in parallel).
     pub fn doc_files<E: Send>(
         &self,
         site: &Site,
@@ -355,7 +355,11 @@ impl SearchIndex {
         emit: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
         let modules = self.modules(site);
-        modules.par_iter().enumerate().try_for_each(|(doc, m)| emit(doc_file(site, doc, m, rendered.get(&m.slug))))
+        modules.par_iter().enumerate().try_for_each(|(doc, m)| {
+            let [card, text] = doc_file(site, doc, m, rendered.get(&m.slug));
+            emit(card)?;
+            emit(text)
+        })
     }
 
     /// The modules in document order.
@@ -585,7 +589,8 @@ impl SearchIndex {
         files.extend(self.length_files(chunks.iter().copied()));
         // Only documents a full build writes (all of them when every document is a module).
         files.extend(
-            docs.filter_map(|doc| modules.get(doc).map(|m| doc_file(site, doc, m, rendered.get(&self.refs[doc])))),
+            docs.filter_map(|doc| modules.get(doc).map(|m| doc_file(site, doc, m, rendered.get(&self.refs[doc]))))
+                .flatten(),
         );
         files.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
         Updated { files, removed }
@@ -723,9 +728,11 @@ fn is_bmp(s: &str) -> bool {
 }
 
 /// `search-index/docs/<doc>.json`: what a result card shows, `[slug, title, summary,
-/// created, [category slug, category title], licence or null, use bits, [tags], excerpt
-/// text]`: one request per card shown, nothing for the others.
-fn doc_file(site: &Site, doc: usize, m: &Module, rendered: Option<&Rendered>) -> OutputFile {
+/// created, [category slug, category title], licence or null, use bits, [tags]]`: one
+/// small request per card shown, nothing for the others; and `search-index/text/<doc>.json`,
+/// the description's plain text its excerpt is cut from (a JSON string), apart because
+/// it weighs ten times the card: a page fetches it for the cards in view only.
+fn doc_file(site: &Site, doc: usize, m: &Module, rendered: Option<&Rendered>) -> [OutputFile; 2] {
     let category = site.category(&m.category).map_or(m.category.as_str(), |c| c.title.as_str());
     let row = serde_json::json!([
         m.slug,
@@ -736,9 +743,12 @@ fn doc_file(site: &Site, doc: usize, m: &Module, rendered: Option<&Rendered>) ->
         m.license,
         use_bits(m),
         m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        text::excerpt(plain(rendered)),
     ]);
-    OutputFile { path: format!("search-index/docs/{doc}.json"), bytes: row.to_string().into_bytes() }
+    let text = serde_json::Value::String(text::excerpt(plain(rendered)));
+    [
+        OutputFile { path: format!("search-index/docs/{doc}.json"), bytes: row.to_string().into_bytes() },
+        OutputFile { path: format!("search-index/text/{doc}.json"), bytes: text.to_string().into_bytes() },
+    ]
 }
 
 /// The order of elasticlunr.js's trie walk: code point by code point, ASCII digits
@@ -1276,7 +1286,7 @@ mod tests {
                 2 => assert!(removed("/fuzzy/") && removed("/suffix/"), "{:?}", updated.removed),
                 _ => assert_eq!(fuzzy_written + suffix_written, 0, "{written:?}"),
             }
-            // (The result cards, docs/<doc>.json, are a module's: tests/suite/serve.rs.)
+            // (The result cards and texts, docs/ and text/<doc>.json, are a module's: tests/suite/serve.rs.)
             for file in ["meta", "facets", "tags", "sort"] {
                 assert!(written.contains(&format!("search-index/{file}.json")), "{written:?}");
             }

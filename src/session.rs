@@ -6,7 +6,7 @@
 //! does not move), the home page's first page (newest modules), the feeds, and in
 //! `search-index/` the shards of the terms whose counts changed, the fuzzy and suffix
 //! shards whose bytes changed (stale ones deleted), meta, facets and tags, its result
-//! card (`docs/<doc>.json`), and the sort keys. Anything else (a new or deleted module, a changed
+//! card and excerpt text (`docs/<doc>.json`, `text/<doc>.json`), and the sort keys. Anything else (a new or deleted module, a changed
 //! category or tag, `content/`, `theme/`) makes a full build, as does any doubt.
 //! What no page shows, `search-index.json` (when `[search] elasticlunr_json` asks for it;
 //! ~55 MB at 10,000 modules), `catalogue.json`

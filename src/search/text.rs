@@ -1,4 +1,4 @@
-//! Excerpt text, the last item of `search-index/docs/<doc>.json`: a document's description as plain text,
+//! Excerpt text, `search-index/text/<doc>.json`: a document's description as plain text,
 //! so the search page can show the passage a query matched.
 
 /// The cap, in UTF-16 code units (JavaScript string length).

@@ -152,8 +152,10 @@ function browserTests() {
           if (!status) return false;
           const text = status.textContent;
           const hasQuery = q ? text.includes('“' + q + '”') : !text.includes('“');
+          /* aria-busy: the first cards drawn while typing, the others still to come */
+          const busy = document.querySelector('#search-results .search-list[aria-busy="true"]');
           return hasQuery && /^\d+ modules? (match|matches|ha)/.test(text) &&
-            text.includes('selected filters') === filtered;
+            text.includes('selected filters') === filtered && !busy;
         },
         { q, filtered },
         { timeout: 10000 },
@@ -489,6 +491,29 @@ function browserTests() {
     const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
     assert.equal(focused, `../modules/${expected[PAGE_SIZE]}/index.html`, 'focus moves to the first new result');
     assert.ok(seen.filter((p) => p.startsWith('search-index/docs/')).length >= chunksBefore, 'more result data when needed');
+  });
+
+  browserTest('excerpt texts are fetched for the first cards, the others as they come near the view', async (page) => {
+    const seen = searchRequests(page);
+    await page.goto('search/index.html?q=image');
+    assert.ok(await settled(page, 'image') > PAGE_SIZE);
+    const refs = await resultRefs(page);
+    assert.equal(refs.length, PAGE_SIZE);
+    const textOf = (slug) => `search-index/text/${data.modules[slug].doc}.json`;
+    const texts = () => seen.filter((p) => p.startsWith('search-index/text/'));
+    /* the first six before they were drawn, with their excerpts */
+    for (const slug of refs.slice(0, 6)) assert.ok(seen.includes(textOf(slug)), `${slug}: its text, before it was drawn`);
+    const last = refs[refs.length - 1];
+    assert.ok(!seen.includes(textOf(last)), `the last card's text waits for the card to come near the view: ${texts().join(' ')}`);
+    assert.ok(texts().length < PAGE_SIZE, `${texts().length} texts for ${PAGE_SIZE} cards`);
+    assert.ok(/image/i.test(data.modules[last].text), 'precondition: the last card\'s description says "image"');
+    const lastCard = `#search-results .search-list > li:nth-child(${PAGE_SIZE}) article`;
+    assert.equal(await page.$$eval(`${lastCard} .card-excerpt`, (ps) => ps.length), 0, 'no excerpt yet');
+
+    /* scrolled to: its text is fetched, once, and its excerpt drawn, marked */
+    await page.$eval(lastCard, (a) => a.scrollIntoView());
+    await page.waitForSelector(`${lastCard} .card-excerpt mark`, { timeout: 10000 });
+    assert.equal(seen.filter((p) => p === textOf(last)).length, 1);
   });
 
   browserTest('a slow answer to an earlier query never replaces a later query\'s results', async (page) => {

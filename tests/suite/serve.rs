@@ -543,12 +543,12 @@ fn an_edit_updates_the_site_as_a_full_build_would() {
         std::thread::sleep(Duration::from_millis(100));
     }
     // New words (zebra, quaggas, okapis...) reached the fuzzy and suffix shards and the
-    // result card's excerpt text, so the comparison above covered their update.
+    // result's excerpt text, so the comparison above covered their update.
     let changed: Vec<&String> = full.keys().filter(|k| before.get(*k) != full.get(*k)).collect();
-    for dir in ["search-index/fuzzy/", "search-index/suffix/", "search-index/docs/"] {
+    for dir in ["search-index/fuzzy/", "search-index/suffix/", "search-index/text/"] {
         assert!(changed.iter().any(|k| k.starts_with(dir)), "no file of {dir} changed: {changed:?}");
     }
-    let text = changed.iter().find(|k| k.starts_with("search-index/docs/")).unwrap();
+    let text = changed.iter().find(|k| k.starts_with("search-index/text/")).unwrap();
     assert!(String::from_utf8_lossy(&full[*text]).contains("okapis"), "{text}");
 }
 

@@ -28,7 +28,8 @@ function readSearchIndex(dir) {
   const facets = readJson(path.join(base, meta.facets));
   const tags = readJson(path.join(base, meta.tags));
   for (let doc = 0; doc < meta.docCount; doc++) {
-    const [slug, title, summary, created, category, license, use, docTags, text] = load(`docs/${doc}.json`);
+    const [slug, title, summary, created, category, license, use, docTags] = load(`docs/${doc}.json`);
+    const text = load(`text/${doc}.json`);
     modules[slug] = {
       doc,
       title,

@@ -5,7 +5,7 @@
    attributes, never as HTML. */
 import { NOTHING, PREFIX_MIN, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
-import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadedText } from './tolerant.js';
+import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
 import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el, placeAt, plural, setText, slugify } from './dom.js';
@@ -21,8 +21,9 @@ import { SORTS, FACET_KEYS, emptyState, readState, stateQuery, hasFilters, asksF
    - per query, only the term shards its terms need (cached): one per exact term, the
      run of shards that can hold the terms starting with the last term when it is
      matched as a prefix; the postings carry the field lengths the scorer needs;
-   - the result data of the results shown (docs/<doc>.json: the card and the text of
-     its excerpt, one request per card);
+   - the result data of the results shown (docs/<doc>.json, one small request per
+     card), and the text their excerpts are cut from (text/<doc>.json) for the first
+     cards before they are drawn, for the others as they come near the view;
    - facets.json (each document's category, licence, use and AI4OS values) only when
      the filter panel is opened, at once when the URL filters by one of them; tags.json
      (each document's tags) only when the tag filter is opened, or the URL filters by a
@@ -271,9 +272,16 @@ function startSearchPage() {
       var wanted = sinceKey < SETTLE_MS ? docs.slice(0, FIRST_CARDS) : docs;
       var missing = wanted.filter(function (doc) { return !engine.row(doc); });
       if (missing.length) {
-        /* each card's data holds its excerpt's text: the cards are drawn whole, never
-           growing when an excerpt arrives */
         engine.loadDocs(missing).then(step, failed);
+        return;
+      }
+      /* the first cards, those in view, with their excerpts: drawn whole, never growing
+         when an excerpt arrives (the others get theirs as they come near the view) */
+      var texts = view.plan && meta.text ? docs.slice(0, FIRST_CARDS).filter(function (doc) {
+        return loadedText(engine, doc) === undefined;
+      }) : NOTHING;
+      if (texts.length) {
+        Promise.all(texts.map(function (doc) { return loadText(engine, doc); })).then(step, failed);
         return;
       }
       writeUrl();
@@ -585,8 +593,8 @@ function startSearchPage() {
   }
 
   /* A result card from the document's result data (docs/<doc>.json: slug, title,
-     summary, created, category, licence, use bits, tags, text); every text goes in as
-     text. */
+     summary, created, category, licence, use bits, tags) and, when loaded, the excerpt
+     of its text (text/<doc>.json); every text goes in as text. */
   function card(doc, matches) {
     var row = engine.row(doc);
     var slug = row[0];
@@ -604,17 +612,8 @@ function startSearchPage() {
     if (matches) appendMarked(summary, marked(row[2], matches));
     else summary.textContent = row[2];
     article.appendChild(summary);
-    var text = matches ? loadedText(engine, doc) : undefined;
-    var passage = text ? excerpt(text, matches, 180, text.length >= (meta.text || Infinity)) : null;
-    if (passage) {
-      /* the passage of the description that matched, marked */
-      var p = el('p', 'card-excerpt');
-      p.appendChild(el('span', 'visually-hidden', 'From the description: '));
-      if (passage.before) p.appendChild(document.createTextNode('… '));
-      appendMarked(p, passage.segments);
-      if (passage.after) p.appendChild(document.createTextNode(' …'));
-      article.appendChild(p);
-    }
+    var passage = matches ? excerptOf(doc, matches) : null;
+    if (passage) article.appendChild(passage);
 
     var badges = el('p', 'card-badges');
     var cat = el('a', 'badge cat-badge');
@@ -658,6 +657,49 @@ function startSearchPage() {
     return article;
   }
 
+  /* The passage of the description that matched, marked, once its text is loaded; else
+     null. */
+  function excerptOf(doc, matches) {
+    var text = loadedText(engine, doc);
+    var passage = text ? excerpt(text, matches, 180, text.length >= (meta.text || Infinity)) : null;
+    if (!passage) return null;
+    var p = el('p', 'card-excerpt');
+    p.appendChild(el('span', 'visually-hidden', 'From the description: '));
+    if (passage.before) p.appendChild(document.createTextNode('… '));
+    appendMarked(p, passage.segments);
+    if (passage.after) p.appendChild(document.createTextNode(' …'));
+    return p;
+  }
+
+  /* The cards past the first FIRST_CARDS are drawn without their excerpt: its text
+     (text/<doc>.json, ten times the card) is fetched when the card comes near the view,
+     and the excerpt added then, below the view, where it moves nothing in sight. */
+  var excerptWatch = null;
+  function watchExcerpts(view, number) {
+    if (excerptWatch) excerptWatch.disconnect();
+    excerptWatch = null;
+    if (!view.matches || !meta.text || typeof IntersectionObserver !== 'function') return null;
+    var docOf = new Map();
+    var watch = excerptWatch = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        var article = entry.target;
+        var doc = docOf.get(article);
+        watch.unobserve(article);
+        loadText(engine, doc).then(function () {
+          if (number !== renders || !article.isConnected || article.querySelector('.card-excerpt')) return;
+          var passage = excerptOf(doc, view.matches);
+          if (passage) article.insertBefore(passage, article.querySelector('.card-badges'));
+        });
+      });
+    }, { rootMargin: '0px 0px 50% 0px' });
+    return function (article, doc) {
+      if (loadedText(engine, doc) !== undefined) return;
+      docOf.set(article, doc);
+      watch.observe(article);
+    };
+  }
+
   /* Draws the results in steps, so that a keystroke never blocks the page for long
      (each step's work and its layout stay small): first what is in view (the correction
      notice, the empty state, the first FIRST_CARDS cards); after the page has shown
@@ -698,11 +740,14 @@ function startSearchPage() {
       cards = cards.slice(0, loaded);
     }
     ui.list.textContent = '';
+    var watch = watchExcerpts(view, number);
     var draw = function (from, to) {
       cards.slice(from, to).forEach(function (doc) {
         var li = el('li');
-        li.appendChild(card(doc, view.matches));
+        var article = card(doc, view.matches);
+        li.appendChild(article);
         ui.list.appendChild(li);
+        if (watch) watch(article, doc);
       });
     };
     var first = Math.min(cards.length, FIRST_CARDS);
@@ -734,6 +779,9 @@ function startSearchPage() {
       }
       ui.status.textContent = status + '.';
       document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
+      /* the first cards while typing: the others are still to come */
+      if (partial) ui.list.setAttribute('aria-busy', 'true');
+      else ui.list.removeAttribute('aria-busy');
       var left = sorted.length - Math.min(shown, sorted.length);
       ui.more.hidden = left <= 0 || !!partial; /* below the cards still to come */
       ui.more.textContent = left > 0 ? 'Show ' + plural(Math.min(left, PAGE_SIZE), 'more module', 'more modules') : '';

@@ -9,7 +9,7 @@ import { configure, expands, score, DenseScores } from './engine.js';
    search-index/ (docs/search-index.md): meta.json (fields, pipeline, document count,
    the first term of each shard: nothing per document), terms/<k>.json (the postings of
    a run of terms, in index order, each with the field length of its document),
-   docs/<doc>.json (a result card's data and excerpt text) and sort.json. Documents are
+   docs/<doc>.json (a result card's data), text/<doc>.json (its excerpt text) and sort.json. Documents are
    numbered in the byte order of their refs, the order of the postings, and keys are
    these numbers. A field length is known once a posting of the document in that field
    is decoded, which is all the scorer asks for: the postings carry it, but for dense
@@ -54,6 +54,8 @@ export function ShardedIndex(meta, load) {
   this.shardLoads = []; /* k -> promise */
   this.rows = new Map();     /* doc -> its docs/<doc>.json */
   this.rowLoads = new Map(); /* doc -> promise */
+  this.texts = new Map();     /* doc -> its text/<doc>.json */
+  this.textLoads = new Map(); /* doc -> promise */
   this.sortKeys = null; /* sort.json */
   this.sortLoad = null;
   this.decoded = new Map(); /* field + "\n" + term -> postings */
@@ -362,30 +364,55 @@ ShardedIndex.prototype.hits = function (query, options) {
 
 /* ---- result data: docs/<doc>.json, one file per document:
    [slug, title, summary, created, [category slug, category title], licence or null,
-   use bits, [tags], excerpt text] */
+   use bits, [tags]]; and text/<doc>.json, its excerpt text (a string), fetched apart:
+   it weighs ten times the card, and a page wants it for the cards in view only */
 
 /* The result data of a document if it is loaded, else null. */
 ShardedIndex.prototype.row = function (doc) {
   return this.rows.get(doc) || null;
 };
 
-ShardedIndex.prototype.loadRow = function (doc) {
-  var self = this;
-  if (this.rows.has(doc)) return Promise.resolve(this.rows.get(doc));
-  var pending = this.rowLoads.get(doc);
-  if (!pending) {
-    pending = this.fetch('docs/' + doc + '.json').then(function (row) {
-      if (!Array.isArray(row) || row.length < 9) throw new Error('search-index/docs/' + doc + '.json is not a result row');
-      self.rows.set(doc, row);
-      self.rowLoads.delete(doc);
-      return row;
+/* One file per document into `done` (doc -> value), each fetched once at a time
+   (`pending`: doc -> promise); `check` says whether what came is what was asked for. */
+function loadOnce(index, doc, path, done, pending, check) {
+  if (done.has(doc)) return Promise.resolve(done.get(doc));
+  var load = pending.get(doc);
+  if (!load) {
+    load = index.fetch(path).then(function (value) {
+      if (!check(value)) throw new Error('search-index/' + path + ' is not what it should be');
+      done.set(doc, value);
+      pending.delete(doc);
+      return value;
     }, function (error) {
-      self.rowLoads.delete(doc);
+      pending.delete(doc);
       throw error;
     });
-    this.rowLoads.set(doc, pending);
+    pending.set(doc, load);
   }
-  return pending;
+  return load;
+}
+
+ShardedIndex.prototype.loadRow = function (doc) {
+  return loadOnce(this, doc, 'docs/' + doc + '.json', this.rows, this.rowLoads, function (row) {
+    return Array.isArray(row) && row.length >= 8;
+  });
+};
+
+/* The excerpt text of a document if it is loaded, else undefined. */
+ShardedIndex.prototype.text = function (doc) {
+  return this.texts.get(doc);
+};
+
+/* A promise of it; a text that cannot be read is none ('', kept): an excerpt is no
+   reason to ask again, nor to fail the results. */
+ShardedIndex.prototype.loadText = function (doc) {
+  var self = this;
+  return loadOnce(this, doc, 'text/' + doc + '.json', this.texts, this.textLoads, function (text) {
+    return typeof text === 'string';
+  }).then(null, function () {
+    self.texts.set(doc, '');
+    return '';
+  });
 };
 
 /* Loads the result data of `docs` (document numbers). */

@@ -486,19 +486,18 @@ export function correctedQuery(plan) {
   });
 }
 
-/* A promise of the excerpt text of a document (the last item of its docs/<doc>.json, the
-   same request as its result card), '' when the index has none or it cannot be read. */
+/* A promise of the excerpt text of a document (its text/<doc>.json), '' when the index
+   has none or it cannot be read. */
 export function loadText(index, doc) {
-  if (!index.meta.text) return Promise.resolve('');
-  return index.loadRow(doc).then(function (row) {
-    return typeof row[8] === 'string' ? row[8] : '';
-  }, function () {
+  if (!index.meta.text || !index.loadText) return Promise.resolve('');
+  return index.loadText(doc).then(null, function () {
     return '';
   });
 }
 
-/* The excerpt text of a document if it is loaded, else undefined. */
+/* The excerpt text of a document if it is loaded, else undefined ('' when the index has
+   none). */
 export function loadedText(index, doc) {
-  var row = index.row(doc);
-  return row ? (typeof row[8] === 'string' ? row[8] : '') : undefined;
+  if (!index.meta.text || !index.text) return '';
+  return index.text(doc);
 }
