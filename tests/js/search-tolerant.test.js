@@ -86,6 +86,23 @@ withChromium('tolerant search tests', () => {
     assert.ok(zoo.summary.concat(zoo.excerpt).some((w) => /zooplankton/i.test(w)), `the suffix match is marked: ${JSON.stringify(zoo)}`);
   });
 
+  pageTest('typed key by key, the suffix matches join once the typing pauses', async (page) => {
+    /* between keys the word being typed is matched without the terms it ends: the
+       results must still end up those of the whole query, zooplankton included */
+    const expected = await searchFor(page, 'plankton');
+    await page.goto('search/index.html');
+    await page.click('#search-input');
+    await page.keyboard.type('plankton', { delay: 20 });
+    await page.waitForFunction(() => {
+      const s = document.getElementById('search-status');
+      const busy = document.querySelector('#search-results .search-list[aria-busy="true"]');
+      return s && s.textContent.includes('“plankton”') && !busy;
+    }, null, { timeout: 20000 });
+    const refs = await page.$$eval(LINKS, (links) => links.map((a) => /modules\/([^/]+)\//.exec(a.getAttribute('href'))[1]));
+    assert.deepEqual(refs, expected);
+    assert.ok(refs.includes('zooprocess-multiple-classifier'), `the suffix match is there: ${refs}`);
+  });
+
   pageTest('marks sit on words matched through stemming, prefix and typo, and excerpts show the description', async (page) => {
     await searchFor(page, 'classifying');
     let all = await marks(page);

@@ -4,9 +4,10 @@
 
    - Nothing is fetched until the box gets focus; then search-index/meta.json (openIndex,
      shared with the search page), and as the visitor types the shards the query needs
-     (tolerant.js: typos and suffixes), and the result data of the results shown
-     (docs/<doc>.json: title, category, summary and the description's text for the
-     excerpt).
+     (tolerant.js: typos and suffixes), the result data of the results shown
+     (docs/<doc>.json: title, category, summary), and, once the results have stood
+     SETTLE_MS (the typing paused), the descriptions' texts for their excerpts
+     (text/<doc>.json).
    - Typing waits DEBOUNCE_MS after the last key; every query has a number and an older
      one that finishes late never overwrites a newer one.
    - The popup shows at most MAX_RESULTS options (title, category, a short passage with
@@ -29,6 +30,7 @@ import { el } from './dom.js';
 
 var DEBOUNCE_MS = 70;
 var MAX_RESULTS = 8;
+var SETTLE_MS = 300; /* the excerpts' texts wait this long after the results are drawn */
 var EXCERPT_CHARS = 100;
 
 function setUp(form, input) {
@@ -170,6 +172,7 @@ function setUp(form, input) {
       note.hidden = false;
     }
 
+    var passages = []; /* [span, doc, summary] */
     top.forEach(function (hit, i) {
       var doc = hit.doc;
       var row = index.row(doc) || [String(doc), String(doc), '', '', ['', '']];
@@ -188,11 +191,19 @@ function setUp(form, input) {
       option.appendChild(passage);
       list.appendChild(option);
       options.push(option);
-      loadText(index, doc).then(function (text) {
-        if (n !== shownSeq || !text) return;
-        fillPassage(passage, text, row[2], matches, limit);
-      });
+      passages.push([passage, doc, row[2]]);
     });
+    /* The descriptions' excerpts once the typing pauses: the options of a key the next
+       one replaces would fetch their texts (ten times their cards) for nothing. */
+    setTimeout(function () {
+      if (n !== shownSeq) return;
+      passages.forEach(function (p) {
+        loadText(index, p[1]).then(function (text) {
+          if (n !== shownSeq || !text) return;
+          fillPassage(p[0], text, p[2], matches, limit);
+        });
+      });
+    }, SETTLE_MS);
 
     if (top.length) {
       var all = el('li', 'hs-option hs-all');

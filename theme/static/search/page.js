@@ -6,6 +6,7 @@
 import { NOTHING, PREFIX_MIN, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
 import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { SUFFIX_MIN } from './typo.js';
 import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el, placeAt, plural, setText, slugify } from './dom.js';
@@ -22,8 +23,9 @@ import { SORTS, FACET_KEYS, emptyState, readState, stateQuery, hasFilters, asksF
      run of shards that can hold the terms starting with the last term when it is
      matched as a prefix; the postings carry the field lengths the scorer needs;
    - the result data of the results shown (docs/<doc>.json, one small request per
-     card), and the text their excerpts are cut from (text/<doc>.json) for the first
-     cards before they are drawn, for the others as they come near the view;
+     card), and the text their excerpts are cut from (text/<doc>.json): for the first
+     cards once the typing pauses (they are drawn again with their excerpts), for the
+     others as they come near the view;
    - facets.json (each document's category, licence, use and AI4OS values) only when
      the filter panel is opened, at once when the URL filters by one of them; tags.json
      (each document's tags) only when the tag filter is opened, or the URL filters by a
@@ -206,6 +208,7 @@ function startSearchPage() {
     var number = ++updates;
     var ranked = null; /* the plan's hits, once ranked */
     var view = null;
+    var quick = false; /* the plan between keys: the last word without its suffix terms */
     var failed = function (error) {
       if (number !== updates) return;
       writeUrl();
@@ -226,16 +229,25 @@ function startSearchPage() {
       }
       var waits = [];
       var list = asksForList(state);
-      if (list && state.q.trim() && !plans.has(planKey())) {
-        if (engine.missing(state.q, queryOptions()).length) {
+      /* While keys come, the word being typed is matched without the terms it ends
+         (its suffix shards, and theirs, change with every key); they join once the
+         typing pauses, and the results are ranked again. */
+      var wasQuick = quick;
+      quick = list && !state.exact && Date.now() - lastKeyAt < SETTLE_MS && !plans.has(planKey(false)) && lastWordTakesSuffixes(state.q);
+      if (wasQuick && !quick) {
+        ranked = null;
+        view = null;
+      }
+      if (list && state.q.trim() && !plans.has(planKey(quick))) {
+        if (engine.missing(state.q, queryOptions(quick)).length) {
           var wait = quietUntil - Date.now();
           if (wait > 0) {
             setTimeout(step, wait);
             return;
           }
         }
-        var key = planKey();
-        waits.push(prepare(engine, state.q, queryOptions()).then(function (plan) {
+        var key = planKey(quick);
+        waits.push(prepare(engine, state.q, queryOptions(quick)).then(function (plan) {
           if (plans.size >= PLANS_KEPT) plans.delete(plans.keys().next().value);
           plans.set(key, plan);
         }));
@@ -247,11 +259,11 @@ function startSearchPage() {
         Promise.all(waits).then(step, failed);
         return;
       }
-      var plan = list && state.q.trim() ? plans.get(planKey()) : null;
+      var plan = list && state.q.trim() ? plans.get(planKey(quick)) : null;
       if (plan && !ranked) {
         /* the ranking in steps, a task each (tasks.js), then the filters and the
            sorting in one more: at 10,000 modules none holds the page for long */
-        rankInSteps(engine, plan, queryOptions(), nextTask, function () { return number !== updates; }).then(function (hits) {
+        rankInSteps(engine, plan, queryOptions(quick), nextTask, function () { return number !== updates; }).then(function (hits) {
           if (hits === null) return;
           ranked = hits;
           nextTask(step);
@@ -259,7 +271,7 @@ function startSearchPage() {
         return;
       }
       if (!view) {
-        view = compute(ranked);
+        view = compute(ranked, quick);
         /* drawing the results is a task of its own (render draws them in three) */
         nextTask(step);
         return;
@@ -271,21 +283,20 @@ function startSearchPage() {
       var sinceKey = Date.now() - lastKeyAt;
       var wanted = sinceKey < SETTLE_MS ? docs.slice(0, FIRST_CARDS) : docs;
       var missing = wanted.filter(function (doc) { return !engine.row(doc); });
-      if (missing.length) {
-        engine.loadDocs(missing).then(step, failed);
-        return;
-      }
-      /* the first cards, those in view, with their excerpts: drawn whole, never growing
-         when an excerpt arrives (the others get theirs as they come near the view) */
-      var texts = view.plan && meta.text ? docs.slice(0, FIRST_CARDS).filter(function (doc) {
+      /* the first cards, those in view, with their excerpts once the typing pauses
+         (ten times a card's data, for results the next key may replace): drawn whole
+         then, never growing when an excerpt arrives; the others get theirs as they come
+         near the view */
+      var texts = view.plan && meta.text && sinceKey >= SETTLE_MS ? docs.slice(0, FIRST_CARDS).filter(function (doc) {
         return loadedText(engine, doc) === undefined;
       }) : NOTHING;
-      if (texts.length) {
-        Promise.all(texts.map(function (doc) { return loadText(engine, doc); })).then(step, failed);
+      if (missing.length || texts.length) {
+        Promise.all(texts.map(function (doc) { return loadText(engine, doc); }).concat([engine.loadDocs(missing)])).then(step, failed);
         return;
       }
       writeUrl();
-      var whole = docs.every(function (doc) { return engine.row(doc); });
+      var whole = !quick && docs.every(function (doc) { return engine.row(doc); }) &&
+        (!view.plan || !meta.text || docs.slice(0, FIRST_CARDS).every(function (doc) { return loadedText(engine, doc) !== undefined; }));
       render(view, whole ? after : null, !whole);
       if (!whole) setTimeout(step, Math.max(0, SETTLE_MS - (Date.now() - lastKeyAt)));
     };
@@ -321,24 +332,32 @@ function startSearchPage() {
 
   /* {list, hits (every match, for the facets), sorted (those passing the filters, in
      the order shown)}, from `ranked` (rankInSteps's hits for the state's plan). */
-  function compute(ranked) {
+  function compute(ranked, quick) {
     var q = state.q.trim();
     if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
-    var plan = q ? plans.get(planKey()) : null;
+    var plan = q ? plans.get(planKey(quick)) : null;
     var hits = plan ? ranked.map(function (hit) { return hit.doc; }) : everyDoc;
     var masks = filterMasks();
     var narrowed = hasFilters(state) ? hits.filter(function (doc) { return passes(doc, masks, -1); }) : hits;
-    var matches = plan ? matcher(engine, matchedTerms(engine, plan, queryOptions())) : null;
+    var matches = plan ? matcher(engine, matchedTerms(engine, plan, queryOptions(quick))) : null;
     return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== ''), plan: plan, matches: matches };
   }
 
   /* The engine's options for the state: the page's, with typo tolerance and suffix
      matching unless the visitor asked for the words as typed. */
-  function queryOptions() {
-    if (!state.exact) return options;
-    var exact = Object.assign({}, options);
-    exact.typos = false;
-    return exact;
+  function queryOptions(quick) {
+    if (!state.exact && !quick) return options;
+    var changed = Object.assign({}, options);
+    if (state.exact) changed.typos = false;
+    if (quick) changed.suffixLast = false;
+    return changed;
+  }
+
+  /* Whether the query's last word is long enough for terms ending with it (SUFFIX_MIN). */
+  function lastWordTakesSuffixes(q) {
+    var units = queryTerms(engine.pipeline, q);
+    var last = units.length ? units[units.length - 1] : null;
+    return !!last && last.last && last.word.length >= SUFFIX_MIN;
   }
 
   /* Whether the query's last word is a prefix of PREFIX_MIN letters, just typed. */
@@ -348,8 +367,8 @@ function startSearchPage() {
     return !!last && last.last && last.term.length === PREFIX_MIN && /[^\s-]$/.test(q);
   }
 
-  function planKey() {
-    return (state.exact ? '1' : '0') + state.q;
+  function planKey(quick) {
+    return (state.exact ? '1' : '0') + (quick ? '~' : '') + state.q;
   }
 
   /* Per group, the values the state asks for as a mask over its values (null: no

@@ -162,7 +162,8 @@ function frequency(index, term) {
 /* A promise of the plan for `query`: {units: [{word, term, last, direct, corrections:
    [{word, term, distance, weight}], suffixes: [{term, weight}]}], corrected}. With
    options.typos false, no file beyond elasticlunr's is read and the plan has no
-   alternatives. */
+   alternatives; with options.suffixLast false, the last word (being typed) gets no
+   suffix terms (the search page's plan between keys). */
 export function prepare(index, query, options) {
   var opts = options || {};
   var tolerant = opts.typos !== false;
@@ -175,7 +176,7 @@ export function prepare(index, query, options) {
 
   var round1 = [index.loadShards(index.missing(query, opts))];
   var suffixLists = units.map(function (u) {
-    if (!suffixFirsts || u.word.length < SUFFIX_MIN) return Promise.resolve(NOTHING);
+    if (!suffixFirsts || u.word.length < SUFFIX_MIN || (u.last && opts.suffixLast === false)) return Promise.resolve(NOTHING);
     return Promise.all(suffixShards(u.term, suffixFirsts).map(function (k) { return suffixShard(index, k); }))
       .then(function (lists) { return suffixTerms(u.term, [].concat.apply([], lists)); });
   });
