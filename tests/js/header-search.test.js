@@ -119,6 +119,19 @@ function headerTests() {
     assert.deepEqual(indexRequests(focused), ['/search-index/meta.json'], 'focus fetches meta.json, and only it');
   });
 
+  headerTest('typed key by key, the suffix matches join once the typing pauses', async (page) => {
+    /* the search page's count for the whole query, suffix matches (zooplankton) included */
+    await page.goto('search/index.html?q=plankton');
+    await page.waitForFunction(() => /“plankton”/.test((document.getElementById('search-status') || {}).textContent || ''));
+    const whole = Number(/^(\d+)/.exec(await page.textContent('#search-status'))[1]);
+    await page.goto(MODULE_PAGE);
+    await typeInBox(page, 'plankton');
+    await page.waitForFunction((n) => {
+      const status = document.getElementById('site-search-status');
+      return status && status.textContent.startsWith(n + ' modules match');
+    }, whole, { timeout: 10000 });
+  });
+
   headerTest('typing on a module page shows up to 8 results with marks, as a combobox', async (page) => {
     await page.goto(MODULE_PAGE);
     assert.deepEqual(await comboState(page), {

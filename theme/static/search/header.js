@@ -25,6 +25,8 @@
 import { openIndex } from './sharded.js';
 import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
 import { nextTask } from './tasks.js';
+import { queryTerms } from './text.js';
+import { SUFFIX_MIN } from './typo.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el } from './dom.js';
 
@@ -68,6 +70,8 @@ function setUp(form, input) {
   var timer = 0;
   var seq = 0;         /* the number of the latest query */
   var shownSeq = 0;    /* the number of the query the popup shows */
+  var lastInputAt = -Infinity;
+  var shownQuick = false; /* the popup shows a query run between keys (see run) */
   var shownFor = null; /* the query the popup's content is for */
   var options = [];    /* the option elements, "See all" last */
   var active = -1;
@@ -154,11 +158,12 @@ function setUp(form, input) {
     var meta = engine.meta;
     var hits = result.hits;
     var top = hits.slice(0, MAX_RESULTS);
-    var matches = matcher(index, matchedTerms(index, result.plan, engine.options));
+    var matches = matcher(index, matchedTerms(index, result.plan, result.options));
     var limit = meta.text || Infinity;
     clear();
     shownFor = query;
     shownSeq = n;
+    shownQuick = result.options !== engine.options;
 
     var corrected = top.length ? correctedQuery(result.plan) : null;
     if (corrected) {
@@ -235,20 +240,33 @@ function setUp(form, input) {
     if (document.activeElement === input) show();
   }
 
-  function run(query) {
+  /* Runs `query`. Between keys (`whole` false) the word being typed gets no suffix
+     terms (its suffix shards change with every key, and they rank below the word
+     itself); the query runs again with them once the typing pauses. */
+  function run(query, whole) {
     var n = ++seq;
     open().then(function (engine) {
       var stale = function () { return n !== seq; };
-      return prepare(engine.index, query, engine.options).then(function (plan) {
+      var units = queryTerms(engine.index.pipeline, query);
+      var last = units.length ? units[units.length - 1] : null;
+      var quick = !whole && !!last && last.last && last.word.length >= SUFFIX_MIN;
+      var options = quick ? Object.assign({}, engine.options, { suffixLast: false }) : engine.options;
+      return prepare(engine.index, query, options).then(function (plan) {
         /* ranked in steps, a task each (tasks.js): no keystroke holds the page long */
-        return rankInSteps(engine.index, plan, engine.options, nextTask, stale).then(function (hits) {
-          return hits && { plan: plan, hits: hits };
+        return rankInSteps(engine.index, plan, options, nextTask, stale).then(function (hits) {
+          return hits && { plan: plan, hits: hits, options: options };
         });
       }).then(function (result) {
         if (!result || n !== seq) return null;
         var docs = result.hits.slice(0, MAX_RESULTS).map(function (h) { return h.doc; });
         return engine.index.loadDocs(docs).then(function () {
-          if (n === seq) render(query, n, engine, result);
+          if (n !== seq) return;
+          render(query, n, engine, result);
+          if (quick) {
+            setTimeout(function () {
+              if (n === seq) run(query, true);
+            }, Math.max(0, SETTLE_MS - (Date.now() - lastInputAt)));
+          }
         });
       });
     }).catch(function () { failed(query, n); });
@@ -256,13 +274,14 @@ function setUp(form, input) {
 
   function typed() {
     var query = input.value.trim();
+    lastInputAt = Date.now();
     clearTimeout(timer);
     highlight(-1);
     if (!query) {
       reset();
       return;
     }
-    if (query === shownFor) {
+    if (query === shownFor && !shownQuick) {
       seq++; /* a query in flight for another text is stale now */
       show();
       return;
