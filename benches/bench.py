@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""The "Speed at scale" benchmark: marketplace against Hugo on the same generated catalogue,
-the real catalogue, the dev server's rebuilds, and the search budgets of issue #14 on
-several catalogue shapes, side by side with Pagefind. Run it through benches/run.sh, which
-installs Hugo, Pagefind and GNU time first (see benches/README.md).
+"""The "Speed at scale" benchmark: the real catalogue, marketplace against Hugo (a minimal
+and a mirrored site) and against cp -r of its own output on several catalogue shapes, the
+dev server's rebuilds, and the search budgets of issue #14 on several catalogue shapes,
+side by side with Pagefind. Run it through benches/run.sh, which installs Hugo, Pagefind and
+GNU time first (see benches/README.md).
 
-    benches/bench.py [--large] [--sizes 1000,10000] [--runs R] [--keep] [--json FILE]
-                     [--search-only] [--shapes short,today,long] [--search-sizes 10000]
-                     [--search-runs R] [--no-pagefind]
+    benches/bench.py [--large] [--build-only | --search-only] [--build-shapes pool50,mixed,pool2000,today]
+                     [--sizes 10000] [--large-shape today] [--hugo-sites minimal,mirror] [--runs R]
+                     [--real-runs R] [--keep] [--json FILE] [--shapes short,today,long]
+                     [--search-sizes 10000] [--search-runs R] [--no-pagefind]
 
-For each size N: generates the catalogue once (benches/generate.py, cached under
-benches/.work/nN/site while the generator, content/ and theme/ are unchanged), writes the same
-catalogue as a Hugo site (benches/.work/nN/hugo, from benches/hugo-site/), then runs
-`marketplace build` and `hugo --quiet` alternately, R times each, each into a fresh output
-directory, under /usr/bin/time for peak memory. At 10,000 modules it also measures how soon
-`marketplace serve` shows an edit.
+The build section: for each build shape (BUILD_SHAPES, generate.py's options) and size
+(10,000; --large adds 100,000 for --large-shape), generates the catalogue once (cached
+under benches/.work/<shape>-n<N>/site while generate.py and content/ are unchanged), writes
+it as two Hugo sites (benches/hugo-minimal/ and benches/hugo-site/, beside it), then runs
+`marketplace build`, Hugo on each site and `cp -r` of that marketplace output, R rounds in
+turn, each into a fresh directory, under /usr/bin/time for peak memory; prints the medians,
+the ratios with PASS or FAIL (issue #16) and the outputs by kind of file. The binary is
+$MARKETPLACE_BIN if set, else the release build. At 10,000 modules it also measures how
+soon `marketplace serve` shows an edit (not with --build-only).
 
 The search section (alone with --search-only): for each shape of SHAPES (generate.py's
 options) and each size (10,000; --large adds 100,000), generates the catalogue under
@@ -44,15 +49,18 @@ WORK = BENCHES / ".work"
 
 
 def release_binary():
-    """The release binary where cargo puts it (CARGO_TARGET_DIR, a cargo config's
-    build.target-dir, or target/): scripts/release-binary asks cargo metadata."""
+    """The binary measured: $MARKETPLACE_BIN when set (e.g. a fixed copy, so that builds
+    in the tree during a long run do not change what is measured), else the release
+    binary where cargo puts it (CARGO_TARGET_DIR, a cargo config's build.target-dir, or
+    target/): scripts/release-binary asks cargo metadata."""
+    if os.environ.get("MARKETPLACE_BIN"):
+        return Path(os.environ["MARKETPLACE_BIN"]).resolve()
     out = subprocess.run([str(REPO / "scripts" / "release-binary")], capture_output=True, text=True, check=True)
     return Path(out.stdout.strip())
 
 
 MARKETPLACE = release_binary()
 GNU_TIME = "/usr/bin/time"
-HUGO_SITE = BENCHES / "hugo-site"
 GB = 1024 ** 3
 
 
@@ -82,19 +90,54 @@ def tree_digest(*paths):
 # ---------------------------------------------------------------- the two sites
 
 
-def generate(n):
-    """benches/.work/nN/site: the generated catalogue, regenerated only when stale."""
-    site = WORK / f"n{n}" / "site"
-    stamp = WORK / f"n{n}" / "site.stamp"
-    digest = tree_digest(BENCHES / "generate.py", REPO / "content", REPO / "theme") + f" {n}"
-    if stamp.exists() and stamp.read_text() == digest:
-        return site
-    if site.exists():
-        shutil.rmtree(site)
-    log(f"generating {n} modules ...")
-    subprocess.run([sys.executable, str(BENCHES / "generate.py"), str(n), str(site)], check=True)
-    stamp.write_text(digest)
-    return site
+# The build section's catalogue shapes (generate.py's options; "today" is generate.py
+# without options). Not the search section's shapes (SHAPES below): no --vocab.
+BUILD_SHAPES = {
+    "pool50": {"tag_pool": 50, "tags": "3-12", "words": 100},
+    "mixed": {"tag_pool": 200, "tags": "3-12", "words": 400, "code_langs": "python,rust,cpp,r,julia",
+              "tables": True, "images": True},
+    "pool2000": {"tag_pool": 2000, "tags": "3-12", "words": 2000},
+    "today": {},
+}
+
+
+def options_args(options):
+    """generate.py's command-line options for a dict of them (True: a flag)."""
+    out = []
+    for key, value in options.items():
+        out += ["--" + key.replace("_", "-")] + ([] if value is True else [str(value)])
+    return out
+
+
+def build_label(shape):
+    o = BUILD_SHAPES[shape]
+    words = f"about {o['words']} words" if "words" in o else "about 300 words"
+    extra = "".join([f", code in {o['code_langs'].replace(',', '/')}" if "code_langs" in o else ", a Python block",
+                     ", a table" if o.get("tables") else "", ", an image" if o.get("images") else ""])
+    return (f"{shape}: {o.get('tags', '3-6')} tags from {o.get('tag_pool', 155):,}, {words}{extra}"
+            f" (generate.py {' '.join(options_args(o)) or 'without options'})")
+
+
+def build_site(shape, n):
+    """benches/.work/<shape>-n<N>/site: the generated catalogue, regenerated only when
+    generate.py or content/ change; the repository's theme/ is copied in again each time
+    (the generator copies it only once, and the theme is what changes)."""
+    base = WORK / f"{shape}-n{n}"
+    site = base / "site"
+    stamp = base / "site.stamp"
+    args = options_args(BUILD_SHAPES[shape])
+    digest = tree_digest(BENCHES / "generate.py", REPO / "content") + f" {n} {' '.join(args)}"
+    if not (stamp.exists() and stamp.read_text() == digest):
+        if site.exists():
+            shutil.rmtree(site)
+        base.mkdir(parents=True, exist_ok=True)
+        log(f"{shape}: generating {n:,} modules ({' '.join(args) or 'today'}) ...")
+        subprocess.run([sys.executable, str(BENCHES / "generate.py"), str(n), str(site), *args], check=True)
+        stamp.write_text(digest)
+    if (site / "theme").exists():
+        shutil.rmtree(site / "theme")
+    shutil.copytree(REPO / "theme", site / "theme")
+    return base, site
 
 
 FRONT_MATTER_RENAMES = {"created": "date", "updated": "lastmod", "order": "weight"}
@@ -126,44 +169,69 @@ def hugo_front_matter(text, extra=()):
     return "+++\n" + "\n".join(out) + "\n+++\n" + text[end + 5:]
 
 
-def hugo_site(n, site, hugo):
-    """benches/.work/nN/hugo: the same catalogue as a Hugo site (config and layouts from
-    benches/hugo-site/, the theme's CSS and JS as assets, icons and favicon as static files,
-    Chroma's CSS for the code classes), rewritten only when stale."""
-    dest = WORK / f"n{n}" / "hugo"
-    stamp = WORK / f"n{n}" / "hugo.stamp"
-    digest = (WORK / f"n{n}" / "site.stamp").read_text() + tree_digest(HUGO_SITE, Path(__file__)) + str(hugo)
-    if stamp.exists() and stamp.read_text() == digest:
-        return dest
+HUGO_SITES = {"mirror": BENCHES / "hugo-site", "minimal": BENCHES / "hugo-minimal"}
+
+
+def write_hugo_site(site, dest, flavour, hugo):
+    """The catalogue of `site` as a Hugo site in `dest`: config and layouts from
+    benches/hugo-site/ ("mirror") or benches/hugo-minimal/ ("minimal"), the module files
+    with their front matter converted (hugo_front_matter), the categories as the
+    taxonomy's term pages; for the mirror also the content pages (those marketplace lists
+    in its navigation in Hugo's "main" menu), the search page, the theme's CSS and JS as
+    assets, icons and favicon as static files and Chroma's CSS for the code classes; for
+    the minimal site Chroma's light CSS as its one stylesheet."""
     if dest.exists():
         shutil.rmtree(dest)
-    log(f"writing the Hugo site of {n} modules ...")
-    shutil.copytree(HUGO_SITE, dest)
+    shutil.copytree(HUGO_SITES[flavour], dest)
     theme = site / "theme" / "static"
-    (dest / "assets").mkdir()
-    for name in ("style.css", "site.js"):
-        shutil.copy(theme / name, dest / "assets" / name)
-    for name, style in (("highlight-light.css", "github"), ("highlight-dark.css", "github-dark")):
+    styles = (("highlight-light.css", "github"), ("highlight-dark.css", "github-dark")) if flavour == "mirror" \
+        else (("highlight.css", "github"),)
+    (dest / "assets").mkdir(exist_ok=True)
+    for name, style in styles:
         css = subprocess.run([str(hugo), "gen", "chromastyles", f"--style={style}"], check=True,
                              capture_output=True, text=True).stdout
         (dest / "assets" / name).write_text(css)
-    (dest / "static").mkdir()
-    shutil.copy(theme / "favicon.svg", dest / "static" / "favicon.svg")
-    shutil.copytree(theme / "icons", dest / "static" / "icons")
     content = dest / "content"
     (content / "modules").mkdir(parents=True)
-    # The section's own list page is not built (marketplace has no /modules/ page); its
-    # pages are.
-    (content / "modules" / "_index.md").write_text('+++\ntitle = "Modules"\n[build]\nrender = "never"\n+++\n')
+    if flavour == "mirror":
+        for name in ("style.css", "site.js"):
+            shutil.copy(theme / name, dest / "assets" / name)
+        (dest / "static").mkdir()
+        shutil.copy(theme / "favicon.svg", dest / "static" / "favicon.svg")
+        shutil.copytree(theme / "icons", dest / "static" / "icons")
+        # The section's own list page is not built (marketplace has no /modules/ page); its
+        # pages are, each with its badge.svg and index.json.
+        (content / "modules" / "_index.md").write_text(
+            '+++\ntitle = "Modules"\n[build]\nrender = "never"\n'
+            '[[cascade]]\noutputs = ["html", "json", "badge"]\n[cascade.target]\nkind = "page"\n+++\n')
+        for f in sorted((site / "content" / "pages").glob("*.md")):
+            text = f.read_text()
+            nav = ['menus = ["main"]'] if re.search(r"^in_nav\s*=\s*true\s*$", text.split("\n+++\n", 1)[0], re.M) else []
+            (content / f.name).write_text(hugo_front_matter(text, nav))
+        (content / "search.md").write_text('+++\ntitle = "Search"\nlayout = "search"\n+++\n')
+    else:
+        (content / "modules" / "_index.md").write_text('+++\ntitle = "Modules"\n[build]\nrender = "never"\n+++\n')
     for f in sorted((site / "modules").glob("*.md")):
         (content / "modules" / f.name).write_text(hugo_front_matter(f.read_text()))
     for f in sorted((site / "content" / "categories").glob("*.md")):
         d = content / "categories" / f.stem
         d.mkdir(parents=True)
-        # marketplace writes an Atom feed per category: so does Hugo (RSS), not per tag.
-        (d / "_index.md").write_text(hugo_front_matter(f.read_text(), ['outputs = ["html", "rss"]']))
-    for f in sorted((site / "content" / "pages").glob("*.md")):
-        (content / f.name).write_text(hugo_front_matter(f.read_text()))
+        # marketplace writes an Atom feed per category: so does the mirror (RSS), not per tag.
+        extra = ['outputs = ["html", "rss"]'] if flavour == "mirror" else []
+        (d / "_index.md").write_text(hugo_front_matter(f.read_text(), extra))
+
+
+def hugo_site(base, site, flavour, hugo):
+    """base/hugo-<flavour>: write_hugo_site's site for `site`, rewritten only when the
+    catalogue (its stamp), the layouts, this file or the Hugo binary changed."""
+    dest = base / f"hugo-{flavour}"
+    stamp = base / f"hugo-{flavour}.stamp"
+    digest = ((base / "site.stamp").read_text() + tree_digest(HUGO_SITES[flavour], Path(__file__), REPO / "theme" / "static")
+              + str(hugo))
+    if stamp.exists() and stamp.read_text() == digest:
+        return dest
+    log(f"writing the Hugo site ({flavour}) of {site} ...")
+    write_hugo_site(site, dest, flavour, hugo)
     stamp.write_text(digest)
     return dest
 
@@ -210,43 +278,112 @@ def median(xs):
     return statistics.median(xs)
 
 
-def run_size(n, runs, hugo, outs, free_space_check):
-    site = generate(n)
-    hsite = hugo_site(n, site, hugo)
+def output_sizes(d):
+    """Bytes (the files' sizes, as `du --apparent-size` counts them), bytes on disk (their
+    blocks) and files of an output directory, in total and per kind of file (output_kind)."""
+    total = {"bytes": 0, "disk": 0, "files": 0, "kinds": {}}
+    for root, _, files in os.walk(d):
+        for name in files:
+            path = os.path.join(root, name)
+            st = os.lstat(path)
+            kind = output_kind(os.path.relpath(path, d).replace(os.sep, "/"))
+            k = total["kinds"].setdefault(kind, [0, 0])
+            k[0] += st.st_size
+            k[1] += 1
+            total["bytes"] += st.st_size
+            total["disk"] += st.st_blocks * 512
+            total["files"] += 1
+    return total
+
+
+OUTPUT_KINDS = ["module pages", "module JSON + badge", "home pages", "category pages", "tag pages",
+                "tag and category lists", "other pages", "search index", "catalogue JSON + schemas",
+                "feeds + sitemap", "assets"]
+
+
+def output_kind(rel):
+    """What a file of a build's output is, by its path: the same paths in marketplace's and
+    Hugo's outputs (pagers under page/N/; Hugo's feeds are index.xml, marketplace's atom.xml)."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if parts[0] == "search-index" or rel == "search-index.json":
+        return "search index"
+    if name.endswith(".xml") or rel == "robots.txt":
+        return "feeds + sitemap"
+    if rel == "index.html" or (parts[0] == "page" and name == "index.html"):
+        return "home pages"
+    if parts[0] == "modules" and len(parts) == 3:
+        return "module pages" if name == "index.html" else "module JSON + badge"
+    if parts[0] in ("tags", "categories") and name == "index.html":
+        if len(parts) == 2:
+            return "tag and category lists"
+        return "tag pages" if parts[0] == "tags" else "category pages"
+    if name.endswith(".html"):
+        return "other pages"
+    if name.endswith(".json"):
+        return "catalogue JSON + schemas"
+    return "assets"
+
+
+TOOLS = {"marketplace": "marketplace", "minimal": "Hugo, minimal site", "mirror": "Hugo, mirrored site",
+         "cp": "cp -r of marketplace's output"}
+
+
+def summarize(runs):
+    return {"wall": median([x["wall"] for x in runs]), "rss": median([x["rss"] for x in runs]),
+            "walls": [x["wall"] for x in runs], "rsss": [x["rss"] for x in runs], "loads": [x["load"] for x in runs]}
+
+
+def run_build(shape, n, runs, hugo, flavours, outs, keep):
+    """One shape at one size: marketplace, then Hugo with each site of `flavours`, then
+    `cp -r` of this round's marketplace output into a fresh directory beside it, R rounds,
+    each run into a fresh directory under GNU time. Output sizes are taken from the first
+    round. Unless `keep`, the shape's outputs are removed at the end (then, when that was
+    over 1 GB, a 30 s pause, as this disk writes slowly right after a large removal); when the disk would not hold
+    another round, a round's outputs are removed before the next, with the same pause."""
+    base, site = build_site(shape, n)
+    hsites = {fl: hugo_site(base, site, fl, hugo) for fl in flavours}
     env = dict(os.environ, MARKETPLACE_TIMINGS="1")
-    mp, hg = [], []
+    measured = {t: [] for t in ["marketplace", *flavours, "cp"]}
+    sizes = {}
+    made = []
     for r in range(runs):
-        out_m = outs / f"n{n}-marketplace-{r}"
-        out_h = outs / f"n{n}-hugo-{r}"
-        log(f"N={n} run {r + 1}/{runs}: marketplace ...")
-        mp.append(timed(marketplace_cmd(site, out_m), env))
-        log(f"  {mp[-1]['wall']:.2f} s, {mp[-1]['rss'] / 2**20:.0f} MiB; hugo ...")
-        hg.append(timed([hugo, "--quiet", "--source", hsite, "--destination", out_h,
-                         "--cacheDir", WORK / "hugo-cache"]))
-        log(f"  {hg[-1]['wall']:.2f} s, {hg[-1]['rss'] / 2**20:.0f} MiB")
+        round_dirs = {}
+        round_dirs["marketplace"] = outs / f"{shape}-n{n}-marketplace-{r}"
+        log(f"{shape} N={n:,} round {r + 1}/{runs}: marketplace ...")
+        measured["marketplace"].append(timed(marketplace_cmd(site, round_dirs["marketplace"]), env))
+        for fl in flavours:
+            round_dirs[fl] = outs / f"{shape}-n{n}-hugo-{fl}-{r}"
+            log(f"  {measured['marketplace'][-1]['wall']:.2f} s; Hugo ({fl}) ...")
+            measured[fl].append(timed([hugo, "--quiet", "--source", hsites[fl], "--destination", round_dirs[fl],
+                                       "--cacheDir", WORK / "hugo-cache"]))
+        round_dirs["cp"] = outs / f"{shape}-n{n}-cp-{r}"
+        done = ", ".join(f"{fl} {measured[fl][-1]['wall']:.2f} s" for fl in flavours)
+        log(f"  {done}; cp -r ...")
+        measured["cp"].append(timed(["cp", "-r", round_dirs["marketplace"], round_dirs["cp"]]))
+        log(f"  cp -r {measured['cp'][-1]['wall']:.2f} s")
         if r == 0:
-            files = (count_files(out_m), count_files(out_h))
-        if free_space_check(n, runs) and r < runs - 1:
-            # Short of disk: drop this pair, then let the disk recover before the next.
-            shutil.rmtree(out_m)
-            shutil.rmtree(out_h)
+            sizes = {t: output_sizes(d) for t, d in round_dirs.items() if t != "cp"}
+        made += round_dirs.values()
+        round_bytes = sum(sizes[t]["disk"] for t in sizes) + sizes["marketplace"]["disk"]
+        if r < runs - 1 and shutil.disk_usage(outs).free < round_bytes + 2 * GB:
+            log("  short of disk: removing this round's outputs, then a 30 s pause")
+            for d in round_dirs.values():
+                shutil.rmtree(d, ignore_errors=True)
             os.sync()
             time.sleep(30)
-    stages = {}
-    for name in stage_timings(mp[0]["stderr"]):
-        stages[name] = median([stage_timings(x["stderr"]).get(name, 0) for x in mp])
-    return {
-        "n": n,
-        "runs": runs,
-        "marketplace": {"wall": median([x["wall"] for x in mp]), "rss": median([x["rss"] for x in mp]),
-                        "walls": [x["wall"] for x in mp], "rsss": [x["rss"] for x in mp], "files": files[0],
-                        "stages_ms": stages},
-        "hugo": {"wall": median([x["wall"] for x in hg]), "rss": median([x["rss"] for x in hg]),
-                 "walls": [x["wall"] for x in hg], "rsss": [x["rss"] for x in hg], "files": files[1]},
-        "load": [x["load"] for pair in zip(mp, hg) for x in pair],
-        "site": str(site),
-        "output": str(outs / f"n{n}-marketplace-0"),
-    }
+    mp = measured["marketplace"]
+    stages = {name: median([stage_timings(x["stderr"]).get(name, 0) for x in mp]) for name in stage_timings(mp[0]["stderr"])}
+    out = {"shape": shape, "n": n, "runs": runs, "label": build_label(shape), "options": BUILD_SHAPES[shape],
+           "tools": {t: summarize(v) for t, v in measured.items()}, "sizes": sizes, "stages_ms": stages,
+           "site": str(site)}
+    if not keep:
+        for d in made:
+            shutil.rmtree(d, ignore_errors=True)
+        os.sync()
+        # a large removal slows the next writes down: a pause after one (over 1 GB)
+        time.sleep(30 if sum(x["disk"] for x in sizes.values()) * runs > GB else 1)
+    return out
 
 
 def run_real(runs, outs):
@@ -514,40 +651,85 @@ def verdict(ok):
     return "PASS" if ok else "FAIL"
 
 
+def fmt_bytes(b):
+    return f"{b / 1e6:,.1f} MB"
+
+
+def report_build(b):
+    """One shape at one size: every tool's medians, the verdicts, the output by kind."""
+    lines = []
+    p = lines.append
+    t = b["tools"]
+    m = t["marketplace"]
+    p("")
+    p(f"=== build, shape {b['label']}, {b['n']:,} modules, {b['runs']} round{'s' if b['runs'] != 1 else ''} "
+      f"(median; every run in a fresh directory)")
+    p(f"  {'':<31} {'wall':>9} {'peak RSS':>10} {'output':>11} {'on disk':>11} {'files':>8}   every run (s)")
+    for tool in t:
+        sz = b["sizes"].get(tool if tool != "cp" else "marketplace")
+        size = f"{fmt_bytes(sz['bytes']):>11} {fmt_bytes(sz['disk']):>11} {sz['files']:>8,}" if sz and tool != "cp" else f"{'':>11} {'':>11} {'':>8}"
+        p(f"  {TOOLS[tool]:<31} {fmt_s(t[tool]['wall']):>9} {fmt_mb(t[tool]['rss']):>10} {size}   "
+          + " ".join(f"{w:.2f}" for w in t[tool]["walls"]))
+    for rows in build_verdicts(b):
+        text, value, ok = rows
+        p(f"  {'----' if ok is None else verdict(ok)}  {text}: {value}")
+    tools = [x for x in ("marketplace", "minimal", "mirror") if x in b["sizes"]]
+    p(f"  output by kind (the first round's):")
+    p(f"    {'':<26}" + "".join(f"{TOOLS[x].replace(', ', ' ').replace(' site', ''):>30}" for x in tools))
+    p(f"    {'':<26}" + "".join(f"{'MB':>11}{'files':>9}{'KB a file':>10}" for x in tools))
+    for kind in OUTPUT_KINDS:
+        cells = []
+        for x in tools:
+            k = b["sizes"][x]["kinds"].get(kind)
+            cells.append(f"{k[0] / 1e6:>11,.1f}{k[1]:>9,}{k[0] / k[1] / 1000:>10.1f}" if k else f"{'-':>11}{'':>9}{'':>10}")
+        if any(b["sizes"][x]["kinds"].get(kind) for x in tools):
+            p(f"    {kind:<26}" + "".join(f"{c:>30}" for c in cells))
+    p("  marketplace stages (median ms): " + ", ".join(f"{k} {v}" for k, v in b["stages_ms"].items()))
+    p("  load average after each run: " + "; ".join(f"{x} " + " ".join(f"{l:.1f}" for l in t[x]["loads"]) for x in t))
+    return lines
+
+
+def build_verdicts(b):
+    """The targets of issue #16 for one shape and size, as (what, value, PASS/FAIL/None)."""
+    t = b["tools"]
+    m = t["marketplace"]
+    rows = []
+    if "minimal" in t:
+        h = t["minimal"]
+        rows.append(("wall <= 1/3 of Hugo's with the minimal site",
+                     f"{fmt_s(m['wall'])} / {fmt_s(h['wall'])} = {m['wall'] / h['wall']:.2f}x", m["wall"] <= h["wall"] / 3))
+        rows.append(("peak memory <= 1/3 of Hugo's with the minimal site",
+                     f"{fmt_mb(m['rss'])} / {fmt_mb(h['rss'])} = {m['rss'] / h['rss']:.2f}x", m["rss"] <= h["rss"] / 3))
+    if "mirror" in t:
+        h = t["mirror"]
+        rows.append(("against Hugo with the mirrored site (for reference)",
+                     f"wall {m['wall'] / h['wall']:.2f}x, memory {m['rss'] / h['rss']:.2f}x", None))
+    c = t["cp"]
+    rows.append(("wall within 1.5x of cp -r of its own output (the floor for writing those bytes)",
+                 f"{fmt_s(m['wall'])} / {fmt_s(c['wall'])} = {m['wall'] / c['wall']:.2f}x", m["wall"] <= 1.5 * c["wall"]))
+    return rows
+
+
 def report(results):
     lines = []
     p = lines.append
     meta = results["meta"]
     p(f"marketplace benchmark, {meta['date']}: {meta['cpus']} cores, {meta['memory_gb']:.0f} GB RAM, "
-      f"{meta['hugo']}, {meta['marketplace']} ({MARKETPLACE}, built {meta['marketplace_built']})")
-    p("")
-    p("Full build into a fresh directory (median of R runs, alternating marketplace/Hugo):")
-    p("")
-    p("| modules | runs | marketplace wall | marketplace peak RSS | Hugo wall | Hugo peak RSS | wall ratio | memory ratio | files (mp / Hugo) |")
-    p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for s in results["sizes"]:
-        m, h = s["marketplace"], s["hugo"]
-        p(f"| {s['n']:,} | {s['runs']} | {fmt_s(m['wall'])} | {fmt_mb(m['rss'])} | {fmt_s(h['wall'])} | {fmt_mb(h['rss'])} "
-          f"| {m['wall'] / h['wall']:.2f}x | {m['rss'] / h['rss']:.2f}x | {m['files']:,} / {h['files']:,} |")
+      f"{meta['hugo']}, {meta['marketplace']} ({MARKETPLACE}, built {meta['marketplace_built']}), commit {meta['commit']}")
     r = results.get("real")
     if r:
-        p(f"| real catalogue ({r['modules']}) | {r['runs']} | {fmt_s(r['wall'])} | {fmt_mb(r['rss'])} | | | | | |")
-    p("")
-    p("Every run (wall s / peak MiB), and the machine's 1-minute load average after each run:")
-    for s in results["sizes"]:
-        for tool in ("marketplace", "hugo"):
-            t = s[tool]
-            p(f"  N={s['n']:,} {tool:<11} " + "  ".join(f"{w:.2f}/{m / 2**20:.0f}" for w, m in zip(t["walls"], t["rsss"])))
-        p(f"  N={s['n']:,} load        " + " ".join(f"{x:.1f}" for x in s["load"]))
-    if r:
-        p(f"  real marketplace    " + " ".join(f"{w * 1000:.0f}" for w in r["walls"]) + " ms; load " +
-          " ".join(f"{x:.1f}" for x in r["load"]))
-    p("")
-    p("marketplace stages (median ms, MARKETPLACE_TIMINGS=1):")
-    for s in results["sizes"]:
-        p(f"  N={s['n']:,}: " + ", ".join(f"{k} {v}" for k, v in s["marketplace"]["stages_ms"].items()))
-    if r:
-        p(f"  real: " + ", ".join(f"{k} {v}" for k, v in r["stages_ms"].items()))
+        p("")
+        p(f"Real catalogue ({r['modules']} modules, modules/ of the repository): median {fmt_s(r['wall'])} of {r['runs']} runs, "
+          f"peak {fmt_mb(r['rss'])}; every run " + " ".join(f"{w * 1000:.0f}" for w in r["walls"]) + " ms; load "
+          + " ".join(f"{x:.1f}" for x in r["load"]))
+        p("  stages (median ms): " + ", ".join(f"{k} {v}" for k, v in r["stages_ms"].items()))
+    builds = results.get("builds", [])
+    if builds:
+        p("")
+        p("Full builds: marketplace, Hugo with the minimal site (benches/hugo-minimal/), Hugo with the mirrored site")
+        p("(benches/hugo-site/) and cp -r of marketplace's output, alternately, each into a fresh directory under GNU time:")
+    for b in builds:
+        lines.extend(report_build(b))
     se = results.get("search")
     if se:
         p("")
@@ -560,29 +742,27 @@ def report(results):
           f"serve's own update {', '.join(str(t) for t in sv['server_rebuild_ms'])} ms "
           f"({sv['incremental']} incremental); first build {fmt_s(sv['first_build_s'])}")
     p("")
-    p("Targets:")
-    by_n = {s["n"]: s for s in results["sizes"]}
+    p("Targets (issue #16):")
     rows = []
-    if 10000 in by_n:
-        s = by_n[10000]
-        ratio = s["marketplace"]["wall"] / s["hugo"]["wall"]
-        rows.append(("10,000 modules, full build incl. search index: wall <= 1/3 of Hugo's",
-                     f"{fmt_s(s['marketplace']['wall'])} vs {fmt_s(s['hugo']['wall'])} = {ratio:.2f}x", ratio <= 1 / 3))
-        ratio = s["marketplace"]["rss"] / s["hugo"]["rss"]
-        rows.append(("10,000 modules: peak memory <= 1/2 of Hugo's",
-                     f"{fmt_mb(s['marketplace']['rss'])} vs {fmt_mb(s['hugo']['rss'])} = {ratio:.2f}x", ratio <= 1 / 2))
-    else:
-        rows.append(("10,000 modules vs Hugo (wall <= 1/3, memory <= 1/2)", "not run", None))
-    if 100000 in by_n and 10000 in by_n:
-        big, ten = by_n[100000]["marketplace"], by_n[10000]["marketplace"]
-        rows.append(("100,000 modules: wall <= 11x the 10,000 time",
-                     f"{fmt_s(big['wall'])} = {big['wall'] / ten['wall']:.1f}x", big["wall"] <= 11 * ten["wall"]))
-        rows.append(("100,000 modules: peak memory within 4 GB", fmt_mb(big["rss"]), big["rss"] <= 4 * GB))
-    else:
-        rows.append(("100,000 modules (wall <= 11x the 10,000 time, memory <= 4 GB)", "not run (use --large)", None))
+    for b in builds:
+        for text, value, ok in build_verdicts(b):
+            if ok is not None:
+                rows.append((f"{b['shape']} {b['n']:,}: {text}", value, ok))
+    by = {(b["shape"], b["n"]): b for b in builds}
+    large = [b for b in builds if b["n"] == 100000]
+    for b in large:
+        ten = by.get((b["shape"], 10000))
+        m = b["tools"]["marketplace"]
+        if ten:
+            t10 = ten["tools"]["marketplace"]["wall"]
+            rows.append((f"{b['shape']} 100,000: wall <= 10x the 10,000 time", f"{fmt_s(m['wall'])} = {m['wall'] / t10:.1f}x",
+                         m["wall"] <= 10 * t10))
+        rows.append((f"{b['shape']} 100,000: peak memory under 3 GB", fmt_mb(m["rss"]), m["rss"] < 3 * GB))
+    if not large and builds:
+        rows.append(("100,000 modules (wall <= 10x the 10,000 time, memory < 3 GB)", "not run (use --large)", None))
     if r:
-        rows.append((f"real catalogue ({r['modules']} modules): full build < 0.2 s (median of {r['runs']})",
-                     fmt_s(r["wall"]), r["wall"] < 0.2))
+        rows.append((f"real catalogue ({r['modules']} modules): full build under 50 ms (median of {r['runs']})",
+                     fmt_s(r["wall"]), r["wall"] < 0.05))
     if se:
         rows.append((f"search at {results['search_n']:,}: first query's bytes (pasted; scripts + fetches, gzip) <= 150 KB",
                      fmt_kb(se["search_bytes_gzip"]), se["search_bytes_gzip"] <= 150_000))
@@ -596,7 +776,7 @@ def report(results):
     if sv:
         rows.append((f"serve at {results['serve_n']:,}: edited module shown in the browser within 300 ms",
                      f"{sv['ms']:.0f} ms", sv["ms"] <= 300))
-    width = max(len(t) for t, _, _ in rows)
+    width = max([len(t) for t, _, _ in rows] + [10])
     for text, value, ok in rows:
         p(f"  {'----' if ok is None else verdict(ok)}  {text:<{width}}  {value}")
     return "\n".join(lines)
@@ -604,10 +784,18 @@ def report(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--large", action="store_true", help="also 100,000 modules (long: about 35 minutes more)")
-    ap.add_argument("--sizes", default="1000,10000", help="comma-separated catalogue sizes (default 1000,10000)")
-    ap.add_argument("--runs", type=int, help="runs per tool and size (default 5 up to 10,000 modules, 3 above)")
-    ap.add_argument("--real-runs", type=int, default=10, help="runs on the real catalogue (default 10)")
+    ap.add_argument("--large", action="store_true",
+                    help="also 100,000 modules: the build section for --large-shape, the search section for every shape")
+    ap.add_argument("--build-only", action="store_true",
+                    help="only the real catalogue and the build section (no serve, no search)")
+    ap.add_argument("--build-shapes", default=",".join(BUILD_SHAPES),
+                    help=f"the build section's shapes (default {','.join(BUILD_SHAPES)}; empty: none)")
+    ap.add_argument("--sizes", default="10000", help="the build section's catalogue sizes, for every build shape (default 10000)")
+    ap.add_argument("--large-shape", default="today", help="with --large, the build shape run at 100,000 modules (default today)")
+    ap.add_argument("--hugo-sites", help="the Hugo sites built beside marketplace: minimal,mirror (default both up to "
+                                         "10,000 modules, minimal alone above)")
+    ap.add_argument("--runs", type=int, default=3, help="rounds per shape and size in the build section (default 3)")
+    ap.add_argument("--real-runs", type=int, default=10, help="runs on the real catalogue (default 10; 0: none)")
     ap.add_argument("--keep", action="store_true", help="keep the output directories (benches/.work/out-*)")
     ap.add_argument("--json", type=Path, help="also write the raw results to this file")
     ap.add_argument("--search-only", action="store_true",
@@ -618,21 +806,36 @@ def main():
     ap.add_argument("--search-runs", type=int, default=3, help="rounds of search-typing.js and pagefind.js (default 3)")
     ap.add_argument("--no-pagefind", action="store_true", help="the search section without Pagefind")
     args = ap.parse_args()
+    if args.search_only and args.build_only:
+        sys.exit("bench.py: --search-only and --build-only exclude each other")
     shapes = [x for x in args.shapes.split(",") if x]
     for x in shapes:
         if x not in SHAPES:
             sys.exit(f"bench.py: unknown shape {x!r} (known: {', '.join(SHAPES)})")
+    build_shapes = [x for x in args.build_shapes.split(",") if x]
+    for x in build_shapes + [args.large_shape]:
+        if x not in BUILD_SHAPES:
+            sys.exit(f"bench.py: unknown build shape {x!r} (known: {', '.join(BUILD_SHAPES)})")
+    flavours_for = lambda n: ([x for x in args.hugo_sites.split(",") if x] if args.hugo_sites is not None
+                              else (["minimal", "mirror"] if n <= 10000 else ["minimal"]))
+    for x in flavours_for(0):
+        if x not in HUGO_SITES:
+            sys.exit(f"bench.py: unknown Hugo site {x!r} (known: {', '.join(HUGO_SITES)})")
     search_sizes = sorted({int(x) for x in args.search_sizes.split(",") if x})
     if args.large and 100000 not in search_sizes:
         search_sizes.append(100000)
     sizes = sorted({int(x) for x in args.sizes.split(",") if x})
-    if args.large and 100000 not in sizes:
-        sizes.append(100000)
+    # (shape, size) of the build section: every shape at every size, and with --large the
+    # large shape at 100,000 after them.
+    builds = [] if args.search_only else [(shape, n) for n in sizes for shape in build_shapes]
+    if args.large and not args.search_only and (args.large_shape, 100000) not in builds:
+        builds.append((args.large_shape, 100000))
     if not MARKETPLACE.exists():
-        sys.exit(f"bench.py: {MARKETPLACE} is missing: build it with `cargo build --release`")
+        sys.exit(f"bench.py: {MARKETPLACE} is missing: build it with `cargo build --release` (or set MARKETPLACE_BIN)")
     hugo = None if args.search_only else hugo_binary()
-    pagefind = None if args.no_pagefind else pagefind_binary()
-    if not args.no_pagefind and pagefind is None:
+    run_search = not args.build_only
+    pagefind = None if args.no_pagefind or not run_search else pagefind_binary()
+    if run_search and not args.no_pagefind and pagefind is None:
         sys.exit("bench.py: Pagefind is not installed in benches/.venv; run benches/run.sh (or pass --no-pagefind)")
     WORK.mkdir(parents=True, exist_ok=True)
     # Outputs of an interrupted earlier run: remove them, then give the disk time to recover.
@@ -657,32 +860,24 @@ def main():
             "platform": platform.platform(),
             "marketplace_built": datetime.datetime.fromtimestamp(MARKETPLACE.stat().st_mtime).strftime("%Y-%m-%d %H:%M"),
         },
-        "sizes": [],
+        "builds": [],
+        "shapes": [],
     }
-
-    def short_of_disk(n, runs):
-        # Each output takes about 50 KB per module for marketplace and 40 KB for Hugo.
-        need = n * 100_000 * runs + 2 * GB
-        return shutil.disk_usage(WORK).free < need
-
     try:
-        if not args.search_only:
+        if not args.search_only and args.real_runs > 0:
             log(f"real catalogue: {args.real_runs} runs ...")
             results["real"] = run_real(args.real_runs, outs)
-        for n in ([] if args.search_only else sizes):
-            runs = args.runs or (5 if n <= 10000 else 3)
-            results["sizes"].append(run_size(n, runs, hugo, outs, short_of_disk))
-            if n == 10000:
-                results["serve_n"] = n
-                log("serve: edit and wait ...")
-                results["serve"] = run_serve(Path(results["sizes"][-1]["site"]))
-        if not args.search_only:
+        for shape, n in builds:
+            results["builds"].append(run_build(shape, n, args.runs, hugo, flavours_for(n), outs, args.keep))
+        if not args.search_only and not args.build_only:
+            results["serve_n"] = 10000
+            log("serve: edit and wait ...")
+            results["serve"] = run_serve(build_site("today", 10000)[1])
             # the build outputs are not needed any more: free the disk before the shapes
             if not args.keep:
                 shutil.rmtree(outs, ignore_errors=True)
                 outs.mkdir()
-        results["shapes"] = []
-        for n in search_sizes:
+        for n in (search_sizes if run_search else []):
             for shape in shapes:
                 results["shapes"].append(run_shape(shape, n, args.search_runs, pagefind, args.keep, results["shapes"]))
                 if shape == "today" and n == 10000:
@@ -698,12 +893,12 @@ def main():
                 f"{m['marketplace']} ({MARKETPLACE}, built {m['marketplace_built']}), commit {m['commit']}")
     else:
         text = report(results)
-    text += "\n" + report_shapes(results["shapes"], results["meta"])
+    if run_search:
+        text += "\n" + report_shapes(results["shapes"], results["meta"])
     print(text)
     if args.json:
-        for s in results["sizes"]:
-            s.pop("site", None)
-            s.pop("output", None)
+        for b in results["builds"]:
+            b.pop("site", None)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
 
 
