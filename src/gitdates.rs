@@ -140,8 +140,13 @@ fn at_least_created(day: Option<NaiveDate>, m: &Module) -> Option<NaiveDate> {
 fn last_commits(root: &Path, wanted: &HashMap<&str, NaiveDate>) -> Result<Known, Option<Diagnostic>> {
     let repo = repository(root)?;
     let cached = Cached::load(root);
+    // The cache at this very commit, used as it is: nothing to write back.
+    let mut unchanged = false;
     let found = match cached {
-        Some(c) if c.head == repo.head => Some(c),
+        Some(c) if c.head == repo.head => {
+            unchanged = true;
+            Some(c)
+        }
         Some(c) if is_ancestor(root, &c.head, &repo.head) => {
             // Only what is new; no early stop: its commits are few, and the cache wants
             // every path they touched.
@@ -156,12 +161,15 @@ fn last_commits(root: &Path, wanted: &HashMap<&str, NaiveDate>) -> Result<Known,
     let found = match found {
         Some(c) => c,
         None => {
+            unchanged = false;
             let (days, complete) = log(root, &repo, None, Some(wanted))?;
             Cached { head: repo.head.clone(), complete, days }
         }
     };
-    // Best effort: a read-only checkout builds as well, only without the shortcut.
-    let _ = found.save(root);
+    if !unchanged {
+        // Best effort: a read-only checkout builds as well, only without the shortcut.
+        let _ = found.save(root);
+    }
     let mut known = found.days;
     if found.complete {
         // The whole history was read: what it never showed, git does not know.
