@@ -72,6 +72,8 @@ function setUp(form, input) {
   var shownSeq = 0;    /* the number of the query the popup shows */
   var lastInputAt = -Infinity;
   var shownQuick = false; /* the popup shows a query run between keys (see run) */
+  var shownDocs = [];      /* the documents of its options */
+  var shownCount = 0;      /* and its number of matches */
   var shownFor = null; /* the query the popup's content is for */
   var options = [];    /* the option elements, "See all" last */
   var active = -1;
@@ -160,10 +162,15 @@ function setUp(form, input) {
     var top = hits.slice(0, MAX_RESULTS);
     var matches = matcher(index, matchedTerms(index, result.plan, result.options));
     var limit = meta.text || Infinity;
+    /* the same query drawn again (its suffix terms joined): the option the visitor
+       has moved to stays highlighted */
+    var kept = shownFor === query && active >= 0 && options[active] ? options[active].getAttribute('data-href') : null;
     clear();
     shownFor = query;
     shownSeq = n;
     shownQuick = result.options !== engine.options;
+    shownDocs = top.map(function (hit) { return hit.doc; });
+    shownCount = hits.length;
 
     var corrected = top.length ? correctedQuery(result.plan) : null;
     if (corrected) {
@@ -226,6 +233,10 @@ function setUp(form, input) {
       : (hits.length === 1 ? '1 module matches' : hits.length + ' modules match') +
         (hits.length > top.length ? ', ' + top.length + ' shown' : '') +
         '. Use the up and down arrow keys to choose.';
+    if (kept) {
+      var at = options.findIndex(function (o) { return o.getAttribute('data-href') === kept; });
+      if (at >= 0) highlight(at);
+    }
     if (document.activeElement === input) show();
   }
 
@@ -238,6 +249,13 @@ function setUp(form, input) {
     note.hidden = false;
     status.textContent = 'Search is not available right now';
     if (document.activeElement === input) show();
+  }
+
+  /* Whether `result` would draw the options and count the popup shows. */
+  function sameAsShown(result) {
+    var top = result.hits.slice(0, MAX_RESULTS);
+    return result.hits.length === shownCount && top.length === shownDocs.length &&
+      top.every(function (hit, i) { return hit.doc === shownDocs[i]; });
   }
 
   /* Runs `query`. Between keys (`whole` false) the word being typed gets no suffix
@@ -261,6 +279,11 @@ function setUp(form, input) {
         var docs = result.hits.slice(0, MAX_RESULTS).map(function (h) { return h.doc; });
         return engine.index.loadDocs(docs).then(function () {
           if (n !== seq) return;
+          if (!quick && shownQuick && shownFor === query && sameAsShown(result)) {
+            /* the suffix terms changed nothing shown: the popup stays as it is */
+            shownQuick = false;
+            return;
+          }
           render(query, n, engine, result);
           if (quick) {
             setTimeout(function () {
