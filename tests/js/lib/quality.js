@@ -33,7 +33,8 @@ const WIDTHS = [
 const SCHEMES = ['light', 'dark'];
 
 /* Opens `path` (relative to the page's baseURL) and waits until it is fully rendered: the
-   network idle, every image complete, `ready` (a selector) present, fonts loaded. */
+   network idle, every image complete, `ready` (a selector) present, fonts loaded, and
+   quiet again after a scroll through it. */
 async function openRendered(page, pagePath, ready) {
   await page.goto(pagePath, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle');
@@ -49,6 +50,12 @@ async function openRendered(page, pagePath, ready) {
   });
   await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
   await page.evaluate(() => document.fonts.ready);
+  /* What the scroll brought near the view (the search page's excerpt texts) has arrived
+     and been drawn: no new file for 300 ms, then a frame. */
+  await page.waitForFunction(() => new Promise((resolve) => {
+    const n = performance.getEntriesByType('resource').length;
+    setTimeout(() => requestAnimationFrame(() => resolve(performance.getEntriesByType('resource').length === n)), 300);
+  }), null, { timeout: 15000 });
 }
 
 /* Runs axe-core (WCAG 2.x A and AA and best practices) on the current document; returns
