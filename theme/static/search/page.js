@@ -761,12 +761,13 @@ function startSearchPage() {
     ui.list.textContent = '';
     var watch = watchExcerpts(view, number);
     var draw = function (from, to) {
-      cards.slice(from, to).forEach(function (doc) {
+      cards.slice(from, to).forEach(function (doc, i) {
         var li = el('li');
         var article = card(doc, view.matches);
         li.appendChild(article);
         ui.list.appendChild(li);
-        if (watch) watch(article, doc);
+        /* the first cards get their texts from update(), at the typing's pause */
+        if (watch && from + i >= FIRST_CARDS) watch(article, doc);
       });
     };
     var first = Math.min(cards.length, FIRST_CARDS);
