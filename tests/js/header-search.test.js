@@ -52,15 +52,21 @@ function headerTests() {
     return env.server.requests.slice(from).map((r) => r.path).filter((p) => p.includes('/search-index/'));
   }
 
-  /* Waits until the popup shows the results for `q` (the status region reports them);
-     returns the status text. */
+  /* Waits until the popup shows the results for `q` (the status region reports them, and
+     its last option leads to the search page for `q`, or it says that nothing matches
+     `q`: while keys come, the popup may show an earlier prefix's results); returns the
+     status text. */
   async function shown(page, q) {
     try {
       await page.waitForFunction((q) => {
         const box = document.getElementById('site-search');
         const status = document.getElementById('site-search-status');
         const popup = document.getElementById('site-search-popup');
-        return box.value.trim() === q && status && /match/.test(status.textContent) && popup && !popup.hidden;
+        const last = document.querySelector('#site-search-listbox > :last-child');
+        const note = document.getElementById('site-search-note');
+        const forQ = last ? new URL(last.getAttribute('data-href'), location.href).searchParams.get('q') === q
+          : !!note && note.textContent.includes('“' + q + '”');
+        return box.value.trim() === q && status && /match/.test(status.textContent) && popup && !popup.hidden && forQ;
       }, q, { timeout: 10000 });
     } catch (error) {
       const now = await page.evaluate(() => {

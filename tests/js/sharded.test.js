@@ -333,3 +333,34 @@ test('openIndex opens search-index/ once per URL and tries again after a failure
     globalThis.fetch = fetch;
   }
 });
+
+/* The pages take a Ranking (ranking.js): only the hits shown are sorted (a heap picks
+   them when there are many), and they must be rank's first ones, bit for bit, however
+   many are asked for and whatever a filter keeps. */
+test('rankingInSteps: rank\'s first hits however many are asked for, through a filter too', async () => {
+  const { search } = theSite();
+  const { moduleUrl } = require('./lib/client');
+  const tolerant = await import(moduleUrl('tolerant.js'));
+  const options = client.searchOptions(search.meta);
+  const index = search.sharded();
+  let picked = 0;
+  for (const q of ['image classification', 'plankton coral', 'model data image', 'satellite', 'tumour scan', 'intrusoin', 'zzzqqq']) {
+    const plan = await tolerant.prepare(index, q, options);
+    const whole = tolerant.rank(index, plan, options).map((h) => [h.doc, h.score, h.direct]);
+    const docs = whole.map((h) => h[0]);
+    const keep = (doc) => doc % 3 === 0; /* a filter keeping one document in three */
+    const kept = docs.filter(keep);
+    for (const k of [1, 5, 8, 20, 64, 65, 200, whole.length]) {
+      const ranking = await tolerant.rankingInSteps(index, plan, options, (fn) => fn(), () => false);
+      assert.equal(ranking.length, whole.length, `"${q}": every hit counted`);
+      assert.deepEqual(ranking.first(k).map((h) => [h.doc, h.score, h.direct]), whole.slice(0, k), `"${q}": the first ${k}`);
+      if (ranking.exact < ranking.length) picked++;
+      assert.deepEqual([...ranking.docs()].sort((a, b) => a - b), [...docs].sort((a, b) => a - b), `"${q}": every hit`);
+      const ordered = ranking.ordered(k, keep);
+      assert.deepEqual(ordered.slice(0, k), kept.slice(0, k), `"${q}": the first ${k} a filter keeps`);
+      assert.deepEqual([...ordered].sort((a, b) => a - b), [...kept].sort((a, b) => a - b), `"${q}": every hit the filter keeps`);
+    }
+    assert.deepEqual((await tolerant.rankingInSteps(index, plan, options, (fn) => fn(), () => false)).all().map((h) => [h.doc, h.score, h.direct]), whole);
+  }
+  assert.ok(picked >= 10, `the heap picked the first hits (${picked} times), rather than one sort of all`);
+});

@@ -8,8 +8,10 @@
      (docs/<doc>.json: title, category, summary), and, once the results have stood
      SETTLE_MS (the typing paused), the descriptions' texts for their excerpts
      (text/<doc>.json).
-   - Typing waits DEBOUNCE_MS after the last key; every query has a number and an older
-     one that finishes late never overwrites a newer one.
+   - A key whose query has everything it needs loaded runs at once, in the key's own
+     task (tasks.js's soon); one that needs shards waits DEBOUNCE_MS after the last key.
+     Every query has a number and an older one that finishes late never overwrites a
+     newer one.
    - The popup shows at most MAX_RESULTS options (title, category, a short passage with
      the matched words marked: the summary until the description's text arrives, then
      the excerpt of the description) and a last option "See all N results" (the search
@@ -23,8 +25,8 @@
    is positioned absolutely below the box (style.css, .hs-popup): opening it moves
    nothing else on the page. */
 import { openIndex } from './sharded.js';
-import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
-import { nextTask } from './tasks.js';
+import { prepare, rankingInSteps, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
+import { soon, beginBurst } from './tasks.js';
 import { queryTerms } from './text.js';
 import { SUFFIX_MIN } from './typo.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
@@ -67,6 +69,7 @@ function setUp(form, input) {
   input.setAttribute('aria-describedby', status.id);
 
   var opened = null;   /* the promise of openIndex, once the box had focus */
+  var ready = null;    /* what it opened, once it has */
   var timer = 0;
   var seq = 0;         /* the number of the latest query */
   var shownSeq = 0;    /* the number of the query the popup shows */
@@ -81,9 +84,18 @@ function setUp(form, input) {
   function open() {
     if (opened) return opened;
     opened = openIndex(metaUrl);
+    opened.then(function (engine) { ready = engine; }, function () { /* below */ });
     /* a failure is not kept by openIndex: the next focus tries again */
     opened.catch(function () { opened = null; });
     return opened;
+  }
+
+  /* The options a query runs with between keys (`whole` false) and once typing pauses. */
+  function queryOptions(engine, query, whole) {
+    var units = queryTerms(engine.index.pipeline, query);
+    var last = units.length ? units[units.length - 1] : null;
+    var quick = !whole && !!last && last.last && last.word.length >= SUFFIX_MIN;
+    return { quick: quick, options: quick ? Object.assign({}, engine.options, { suffixLast: false }) : engine.options };
   }
 
   function isOpen() {
@@ -159,7 +171,7 @@ function setUp(form, input) {
     var index = engine.index;
     var meta = engine.meta;
     var hits = result.hits;
-    var top = hits.slice(0, MAX_RESULTS);
+    var top = hits.first(MAX_RESULTS);
     var matches = matcher(index, matchedTerms(index, result.plan, result.options));
     var limit = meta.text || Infinity;
     /* the same query drawn again (its suffix terms joined): the option the visitor
@@ -253,7 +265,7 @@ function setUp(form, input) {
 
   /* Whether `result` would draw the options and count the popup shows. */
   function sameAsShown(result) {
-    var top = result.hits.slice(0, MAX_RESULTS);
+    var top = result.hits.first(MAX_RESULTS);
     return result.hits.length === shownCount && top.length === shownDocs.length &&
       top.every(function (hit, i) { return hit.doc === shownDocs[i]; });
   }
@@ -265,18 +277,18 @@ function setUp(form, input) {
     var n = ++seq;
     open().then(function (engine) {
       var stale = function () { return n !== seq; };
-      var units = queryTerms(engine.index.pipeline, query);
-      var last = units.length ? units[units.length - 1] : null;
-      var quick = !whole && !!last && last.last && last.word.length >= SUFFIX_MIN;
-      var options = quick ? Object.assign({}, engine.options, { suffixLast: false }) : engine.options;
+      var how = queryOptions(engine, query, whole);
+      var quick = how.quick;
+      var options = how.options;
       return prepare(engine.index, query, options).then(function (plan) {
-        /* ranked in steps, a task each (tasks.js): no keystroke holds the page long */
-        return rankInSteps(engine.index, plan, options, nextTask, stale).then(function (hits) {
+        /* ranked in steps (tasks.js): in the key's task while that stays short, then a
+           task each, so that no keystroke holds the page long */
+        return rankingInSteps(engine.index, plan, options, soon, stale).then(function (hits) {
           return hits && { plan: plan, hits: hits, options: options };
         });
       }).then(function (result) {
         if (!result || n !== seq) return null;
-        var docs = result.hits.slice(0, MAX_RESULTS).map(function (h) { return h.doc; });
+        var docs = result.hits.first(MAX_RESULTS).map(function (h) { return h.doc; });
         return engine.index.loadDocs(docs).then(function () {
           if (n !== seq) return;
           if (!quick && shownQuick && shownFor === query && sameAsShown(result)) {
@@ -309,7 +321,16 @@ function setUp(form, input) {
       show();
       return;
     }
-    timer = setTimeout(function () { run(query); }, DEBOUNCE_MS);
+    /* everything loaded: at once; else after the typing pauses */
+    if (ready && !ready.index.missing(query, queryOptions(ready, query, false).options).length) {
+      beginBurst();
+      run(query);
+      return;
+    }
+    timer = setTimeout(function () {
+      beginBurst();
+      run(query);
+    }, DEBOUNCE_MS);
   }
 
   input.addEventListener('focus', function () {

@@ -5,9 +5,9 @@
    attributes, never as HTML. */
 import { NOTHING, PREFIX_MIN, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
-import { prepare, rankInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { prepare, rankingInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
 import { SUFFIX_MIN } from './typo.js';
-import { nextTask, afterFrame, SLICE_MS } from './tasks.js';
+import { nextTask, afterFrame, soon, beginBurst, SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el, placeAt, plural, setText, slugify } from './dom.js';
 import { facetGroups } from './facets.js';
@@ -256,6 +256,8 @@ function startSearchPage() {
       if (!facets && hasFilters(state)) waits.push(loadFacets());
       if (!tagData && state.tag.length) waits.push(loadTags());
       if (waits.length) {
+        /* a reply: its work (parsing, the typo lookups) had the task, so the ranking
+           that follows starts a task of its own (soon) */
         Promise.all(waits).then(step, failed);
         return;
       }
@@ -263,17 +265,18 @@ function startSearchPage() {
       if (plan && !ranked) {
         /* the ranking in steps, a task each (tasks.js), then the filters and the
            sorting in one more: at 10,000 modules none holds the page for long */
-        rankInSteps(engine, plan, queryOptions(quick), nextTask, function () { return number !== updates; }).then(function (hits) {
+        rankingInSteps(engine, plan, queryOptions(quick), soon, function () { return number !== updates; }).then(function (hits) {
           if (hits === null) return;
           ranked = hits;
-          nextTask(step);
+          soon(step);
         }, failed);
         return;
       }
       if (!view) {
         view = compute(ranked, quick);
-        /* drawing the results is a task of its own (render draws them in three) */
-        nextTask(step);
+        /* drawing the results: in this task while its burst is young (render draws the
+           first cards at once, the others in tasks of their own) */
+        soon(step);
         return;
       }
       var docs = view.sorted.slice(0, shown);
@@ -294,9 +297,11 @@ function startSearchPage() {
         Promise.all(texts.map(function (doc) { return loadText(engine, doc); }).concat([engine.loadDocs(missing)])).then(step, failed);
         return;
       }
-      writeUrl();
       var whole = !quick && docs.every(function (doc) { return engine.row(doc); }) &&
         (!view.plan || !meta.text || docs.slice(0, FIRST_CARDS).every(function (doc) { return loadedText(engine, doc) !== undefined; }));
+      /* the address follows the whole results: while keys come, writing it on each one
+         costs the key's task a history update (and Chromium a favicon request) */
+      if (whole) writeUrl();
       render(view, whole ? after : null, !whole);
       if (!whole) setTimeout(step, Math.max(0, SETTLE_MS - (Date.now() - lastKeyAt)));
     };
@@ -330,17 +335,21 @@ function startSearchPage() {
 
   /* ---- matching, facets, sorting (on document numbers) */
 
-  /* {list, hits (every match, for the facets), sorted (those passing the filters, in
-     the order shown)}, from `ranked` (rankInSteps's hits for the state's plan). */
+  /* {list, hits (every match, for the facets), sorted (those passing the filters, the
+     first `shown` in the order shown, the others after them)}, from `ranked`
+     (rankingInSteps's Ranking for the state's plan: by relevance, only the hits shown
+     are sorted). */
   function compute(ranked, quick) {
     var q = state.q.trim();
     if (!asksForList(state)) return { list: false, hits: everyDoc, sorted: [] };
     var plan = q ? plans.get(planKey(quick)) : null;
-    var hits = plan ? ranked.map(function (hit) { return hit.doc; }) : everyDoc;
+    var hits = plan ? ranked.docs() : everyDoc;
     var masks = filterMasks();
-    var narrowed = hasFilters(state) ? hits.filter(function (doc) { return passes(doc, masks, -1); }) : hits;
+    var keep = hasFilters(state) ? function (doc) { return passes(doc, masks, -1); } : null;
+    var sorted = plan && state.sort === 'relevance' ? ranked.ordered(shown, keep)
+      : sortDocs(keep ? hits.filter(keep) : hits);
     var matches = plan ? matcher(engine, matchedTerms(engine, plan, queryOptions(quick))) : null;
-    return { list: true, hits: hits, sorted: sortDocs(narrowed, q !== ''), plan: plan, matches: matches };
+    return { list: true, hits: hits, sorted: sorted, plan: plan, matches: matches };
   }
 
   /* The engine's options for the state: the page's, with typo tolerance and suffix
@@ -360,11 +369,14 @@ function startSearchPage() {
     return !!last && last.last && last.word.length >= SUFFIX_MIN;
   }
 
-  /* Whether the query's last word is a prefix of PREFIX_MIN letters, just typed. */
+  /* Whether the query's last word is a prefix of PREFIX_MIN letters, just typed, whose
+     terms are spread over more than one shard not yet loaded ("tra": train, traffic,
+     transfer, ...); one shard ("sat") is fetched at once. */
   function shortPrefix(q) {
     var units = queryTerms(engine.pipeline, q);
     var last = units.length ? units[units.length - 1] : null;
-    return !!last && last.last && last.term.length === PREFIX_MIN && /[^\s-]$/.test(q);
+    if (!last || !last.last || last.term.length !== PREFIX_MIN || !/[^\s-]$/.test(q)) return false;
+    return engine.shardRange(last.term).filter(function (k) { return !engine.shards[k]; }).length > 1;
   }
 
   function planKey(quick) {
@@ -399,15 +411,12 @@ function startSearchPage() {
     return true;
   }
 
-  function sortDocs(docs, byRelevance) {
+  /* By title, or newest first (also for "relevance" without a query, which has none). */
+  function sortDocs(docs) {
     var keys = engine.sortKeys;
     var title = function (a, b) { return keys.title[a] - keys.title[b]; };
     if (state.sort === 'title') return docs.slice().sort(title);
-    /* relevance keeps the engine's order; with no query there is none, so newest first */
-    if (state.sort === 'newest' || !byRelevance) {
-      return docs.slice().sort(function (a, b) { return keys.created[b] - keys.created[a] || title(a, b); });
-    }
-    return docs;
+    return docs.slice().sort(function (a, b) { return keys.created[b] - keys.created[a] || title(a, b); });
   }
 
   /* Counts for group `g` over the hits that pass every other group's filter (ticking a
@@ -893,10 +902,11 @@ function startSearchPage() {
        shards waits for a pause (one that needs nothing runs at once) */
     quietUntil = now - lastKeyAt < DEBOUNCE_MS ? now + DEBOUNCE_MS : 0;
     /* a last word of PREFIX_MIN letters ("tra") matches as a prefix every term starting
-       with it (train, traffic, transfer, ...: several shards): its shards wait for a
-       pause of SHORT_PREFIX_MS, since the next key usually narrows it ("traf") */
+       with it (train, traffic, transfer, ...): when they are in several shards, they
+       wait for a pause of SHORT_PREFIX_MS, since the next key usually narrows it ("traf") */
     if (engine && shortPrefix(input.value)) quietUntil = Math.max(quietUntil, now + SHORT_PREFIX_MS);
     lastKeyAt = now;
+    beginBurst();
     state.q = input.value;
     state.exact = false; /* a new query is corrected again */
     /* the query's first change is a step the back button returns to; the keys

@@ -7,11 +7,35 @@
    - afterFrame(fn): fn in a task after the page has drawn its next frame, so that a
      step's layout and paint happen before the next step starts (a hidden page draws no
      frames: there, the next task).
+   - soon(fn), beginBurst(): fn at once while the burst of work that a key or a reply
+     began is younger than BURST_MS, else in a task of its own (nextTask). A keystroke
+     whose data is loaded is then ranked and its first cards drawn in the key's own task,
+     with no frame drawn between the key and its results; a larger job (100,000
+     modules) still yields before the task grows long.
    - SLICE_MS: how long a task of work split in steps runs before it yields (the ranking,
      the cards below the fold): short enough that a task with its layout stays well under
      the 50 ms of a long task, long enough that a small job takes one task. */
 
 export var SLICE_MS = 12;
+export var BURST_MS = 16;
+
+var burstFrom = -Infinity;
+var clock = typeof performance !== 'undefined' ? function () { return performance.now(); } : Date.now;
+
+export function beginBurst() {
+  burstFrom = clock();
+}
+
+export function soon(fn) {
+  if (clock() - burstFrom < BURST_MS) {
+    fn();
+    return;
+  }
+  nextTask(function () {
+    burstFrom = clock();
+    fn();
+  });
+}
 
 var queue = [];
 var channel = null;

@@ -18,6 +18,7 @@
    returns a plan; `rank` scores a plan synchronously. */
 import { queryTerms, runPipeline, NOTHING, PREFIX_MIN } from './text.js';
 import { configure, expands, combine } from './engine.js';
+import { Ranking } from './ranking.js';
 import { lookupKeys, shardOfKey, nearWords, suffixShards, suffixTerms, SUFFIX_MIN } from './typo.js';
 import { SLICE_MS } from './tasks.js';
 import { listed } from './sharded.js';
@@ -344,9 +345,9 @@ function* fieldScores(index, units, field, fc, prefixLast, direct, scratch) {
 /* [{doc, score, direct}] for a prepared plan, best first, in elasticlunr's order; when
    corrections or suffix terms took part, the modules that hold every word themselves
    (direct) come first, then the others, each group in that order. */
-function* rankSteps(index, plan, options) {
+function* rankSteps(index, plan, options, lazy) {
   var units = plan.units;
-  if (!units.length) return [];
+  if (!units.length) return lazy ? new Ranking([], new Float64Array(0), new Uint8Array(0), false) : [];
   var config = configure(index.fields, options);
   var prefixLast = !!(options && options.prefixLast);
   var scratch = takeScratch(index);
@@ -389,8 +390,9 @@ function* rankSteps(index, plan, options) {
     perm[i] = i;
   }
   giveScratch(index, scratch);
-  yield;
   var tiers = units.some(function (u) { return (u.corrections || NOTHING).length || (u.suffixes || NOTHING).length; });
+  if (lazy) return new Ranking(keys, score, held, tiers);
+  yield;
   perm.sort(function (a, b) { return (tiers ? held[b] - held[a] : 0) || (score[b] - score[a]) || (a - b); });
   var results = new Array(n);
   for (var r = 0; r < n; r++) {
@@ -416,10 +418,13 @@ export function rank(index, plan, options) {
    before each task: when it says true, the ranking stops and the promise resolves to
    null. The results are rank's, bit for bit. */
 export function rankInSteps(index, plan, options, next, stale, sliceMs) {
+  return inSteps(rankSteps(index, plan, options, false), next, stale, sliceMs);
+}
+
+function inSteps(steps, next, stale, sliceMs) {
   var budget = sliceMs === undefined ? SLICE_MS : sliceMs;
   var now = typeof performance !== 'undefined' ? function () { return performance.now(); } : Date.now;
   return new Promise(function (done, fail) {
-    var steps = rankSteps(index, plan, options);
     var run = function () {
       if (stale && stale()) {
         done(null);
@@ -438,6 +443,12 @@ export function rankInSteps(index, plan, options, next, stale, sliceMs) {
     };
     next(run); /* the caller's task (a key, a fetch's reply) ends before the first step */
   });
+}
+
+/* A promise of the plan's `Ranking` (ranking.js), computed in steps as rankInSteps's
+   (the same arguments): its hits sorted only as far as asked for, in rank's order. */
+export function rankingInSteps(index, plan, options, next, stale, sliceMs) {
+  return inSteps(rankSteps(index, plan, options, true), next, stale, sliceMs);
 }
 
 /* A promise of rank(prepare(...)). */
