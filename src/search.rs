@@ -49,9 +49,11 @@ const SHARD_BYTES: usize = 16 * 1024;
 const DENSE_SHARE: usize = 4;
 const DENSE_MIN: usize = 256;
 /// `lengths/<field>/<k>.json` hold this many documents, or more: at most this many
-/// files a field.
-const LENGTH_FILES: usize = 16;
-const LENGTH_CHUNK_MIN: usize = 1024;
+/// files a field. Few: a dense posting's documents are spread over every chunk, so a
+/// common term fetches them all, and a browser asks a host over HTTP/1.1 for six files at
+/// a time.
+const LENGTH_FILES: usize = 4;
+const LENGTH_CHUNK_MIN: usize = 2048;
 
 /// One document's text, field by field, in [`FIELDS`] order.
 pub struct Document {
