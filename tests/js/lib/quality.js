@@ -64,10 +64,27 @@ async function axe(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
     await page.addScriptTag({ path: AXE });
   }
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    resultTypes: ['violations'],
-  }));
+  /* The search results' cards are `content-visibility: auto` (style.css): the browser
+     skips drawing those far from the view, and axe's hit tests then find a skipped card's
+     links "partially obscured", or not, depending on which cards were drawn when it
+     looked. Every card is drawn while axe runs, so that it judges each one as a visitor
+     scrolling to it sees it. */
+  const result = await page.evaluate(async () => {
+    /* a constructed sheet: no <style> element, which a page's CSP may refuse */
+    const drawAll = new CSSStyleSheet();
+    drawAll.replaceSync('* { content-visibility: visible !important; }');
+    const before = document.adoptedStyleSheets;
+    document.adoptedStyleSheets = [...before, drawAll];
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    try {
+      return await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+        resultTypes: ['violations'],
+      });
+    } finally {
+      document.adoptedStyleSheets = before;
+    }
+  });
   return result.violations.map((v) => {
     const nodes = v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${(n.failureSummary || '').replace(/\s+/g, ' ').trim()}`);
     const more = v.nodes.length > 5 ? [`    ... and ${v.nodes.length - 5} more`] : [];
