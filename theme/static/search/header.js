@@ -9,7 +9,11 @@
      SETTLE_MS (the typing paused), the descriptions' texts for their excerpts
      (text/<doc>.json).
    - A key whose query has everything it needs loaded runs at once, in the key's own
-     task (tasks.js's soon); one that needs shards waits DEBOUNCE_MS after the last key.
+     task (tasks.js's soon); one that needs shards runs at once too (a paste, a first
+     key), unless it follows another within DEBOUNCE_MS (it waits until the typing
+     pauses that long) or its last word is a 3-letter prefix spread over several shards
+     (it waits WIDE_PREFIX_MS for the next key: tolerant.js's widePrefix), as on the
+     search page.
      Every query has a number and an older one that finishes late never overwrites a
      newer one.
    - The popup shows at most MAX_RESULTS options (title, category, a short passage with
@@ -25,14 +29,15 @@
    is positioned absolutely below the box (style.css, .hs-popup): opening it moves
    nothing else on the page. */
 import { openIndex } from './sharded.js';
-import { prepare, rankingInSteps, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
-import { soon, beginBurst } from './tasks.js';
+import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
+import { soon, beginBurst, BURST_SLICE_MS } from './tasks.js';
 import { queryTerms } from './text.js';
 import { SUFFIX_MIN } from './typo.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el } from './dom.js';
 
 var DEBOUNCE_MS = 70;
+var WIDE_PREFIX_MS = 200;
 var MAX_RESULTS = 8;
 var SETTLE_MS = 300; /* the excerpts' texts wait this long after the results are drawn */
 var EXCERPT_CHARS = 100;
@@ -283,7 +288,7 @@ function setUp(form, input) {
       return prepare(engine.index, query, options).then(function (plan) {
         /* ranked in steps (tasks.js): in the key's task while that stays short, then a
            task each, so that no keystroke holds the page long */
-        return rankingInSteps(engine.index, plan, options, soon, stale).then(function (hits) {
+        return rankingInSteps(engine.index, plan, options, soon, stale, BURST_SLICE_MS).then(function (hits) {
           return hits && { plan: plan, hits: hits, options: options };
         });
       }).then(function (result) {
@@ -309,7 +314,9 @@ function setUp(form, input) {
 
   function typed() {
     var query = input.value.trim();
-    lastInputAt = Date.now();
+    var now = Date.now();
+    var following = now - lastInputAt < DEBOUNCE_MS; /* keys in quick succession */
+    lastInputAt = now;
     clearTimeout(timer);
     highlight(-1);
     if (!query) {
@@ -321,8 +328,10 @@ function setUp(form, input) {
       show();
       return;
     }
-    /* everything loaded: at once; else after the typing pauses */
-    if (ready && !ready.index.missing(query, queryOptions(ready, query, false).options).length) {
+    /* everything loaded, or a key after a pause: at once; else once the typing pauses */
+    var loaded = ready && !ready.index.missing(query, queryOptions(ready, query, false).options).length;
+    var wide = !loaded && ready && widePrefix(ready.index, input.value);
+    if (loaded || (ready && !following && !wide)) {
       beginBurst();
       run(query);
       return;
@@ -330,7 +339,7 @@ function setUp(form, input) {
     timer = setTimeout(function () {
       beginBurst();
       run(query);
-    }, DEBOUNCE_MS);
+    }, wide ? WIDE_PREFIX_MS : DEBOUNCE_MS);
   }
 
   input.addEventListener('focus', function () {

@@ -5,9 +5,9 @@
    attributes, never as HTML. */
 import { NOTHING, PREFIX_MIN, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
-import { prepare, rankingInSteps, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
 import { SUFFIX_MIN } from './typo.js';
-import { nextTask, afterFrame, soon, beginBurst, SLICE_MS } from './tasks.js';
+import { nextTask, afterFrame, soon, beginBurst, SLICE_MS, BURST_SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el, placeAt, plural, setText, slugify } from './dom.js';
 import { facetGroups } from './facets.js';
@@ -206,6 +206,8 @@ function startSearchPage() {
      update started meanwhile. `after` runs once this update has rendered. */
   function update(after) {
     var number = ++updates;
+    /* the list shown is being replaced: busy until the render that replaces it ends */
+    if (ui) ui.list.setAttribute('aria-busy', 'true');
     var ranked = null; /* the plan's hits, once ranked */
     var view = null;
     var quick = false; /* the plan between keys: the last word without its suffix terms */
@@ -265,7 +267,7 @@ function startSearchPage() {
       if (plan && !ranked) {
         /* the ranking in steps, a task each (tasks.js), then the filters and the
            sorting in one more: at 10,000 modules none holds the page for long */
-        rankingInSteps(engine, plan, queryOptions(quick), soon, function () { return number !== updates; }).then(function (hits) {
+        rankingInSteps(engine, plan, queryOptions(quick), soon, function () { return number !== updates; }, BURST_SLICE_MS).then(function (hits) {
           if (hits === null) return;
           ranked = hits;
           soon(step);
@@ -317,6 +319,7 @@ function startSearchPage() {
     buildUi();
     ui.status.textContent = '';
     ui.list.textContent = '';
+    ui.list.removeAttribute('aria-busy');
     ui.more.hidden = true;
     ui.empty.hidden = false;
     ui.empty.textContent = '';
@@ -367,16 +370,6 @@ function startSearchPage() {
     var units = queryTerms(engine.pipeline, q);
     var last = units.length ? units[units.length - 1] : null;
     return !!last && last.last && last.word.length >= SUFFIX_MIN;
-  }
-
-  /* Whether the query's last word is a prefix of PREFIX_MIN letters, just typed, whose
-     terms are spread over more than one shard not yet loaded ("tra": train, traffic,
-     transfer, ...); one shard ("sat") is fetched at once. */
-  function shortPrefix(q) {
-    var units = queryTerms(engine.pipeline, q);
-    var last = units.length ? units[units.length - 1] : null;
-    if (!last || !last.last || last.term.length !== PREFIX_MIN || !/[^\s-]$/.test(q)) return false;
-    return engine.shardRange(last.term).filter(function (k) { return !engine.shards[k]; }).length > 1;
   }
 
   function planKey(quick) {
@@ -904,7 +897,7 @@ function startSearchPage() {
     /* a last word of PREFIX_MIN letters ("tra") matches as a prefix every term starting
        with it (train, traffic, transfer, ...): when they are in several shards, they
        wait for a pause of SHORT_PREFIX_MS, since the next key usually narrows it ("traf") */
-    if (engine && shortPrefix(input.value)) quietUntil = Math.max(quietUntil, now + SHORT_PREFIX_MS);
+    if (engine && widePrefix(engine, input.value)) quietUntil = Math.max(quietUntil, now + SHORT_PREFIX_MS);
     lastKeyAt = now;
     beginBurst();
     state.q = input.value;

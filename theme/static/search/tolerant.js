@@ -451,6 +451,17 @@ export function rankingInSteps(index, plan, options, next, stale, sliceMs) {
   return inSteps(rankSteps(index, plan, options, true), next, stale, sliceMs);
 }
 
+/* Whether the last word of `query`, as typed, is a prefix of PREFIX_MIN letters whose
+   terms are spread over more than one shard not yet loaded ("tra": train, traffic,
+   transfer, ...): the pages let such a key wait for the next one, which usually narrows
+   it, rather than fetch them all; one shard ("sat") is fetched at once. */
+export function widePrefix(index, query) {
+  var units = queryTerms(index.pipeline, query);
+  var last = units.length ? units[units.length - 1] : null;
+  if (!last || !last.last || last.term.length !== PREFIX_MIN || !/[^\s-]$/.test(query)) return false;
+  return index.shardRange(last.term).filter(function (k) { return !index.shards[k]; }).length > 1;
+}
+
 /* A promise of rank(prepare(...)). */
 export function search(index, query, options) {
   return prepare(index, query, options).then(function (plan) {
