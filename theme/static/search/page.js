@@ -172,13 +172,17 @@ function startSearchPage() {
      again. */
   function columns(file, column, what, use) {
     return engine.fetch(file).then(function (json) {
-      if (!json || !Array.isArray(json[column]) || json[column].length !== meta.docCount) {
-        throw new Error('search-index/' + file + ' does not hold the ' + what + ' of ' + meta.docCount + ' modules');
-      }
-      use(json);
-      groups = facetGroups(facets, tagData);
-      if (shownHits) renderFacets(shownHits);
+      takeColumns(json, file, column, what, use);
     });
+  }
+
+  function takeColumns(json, file, column, what, use) {
+    if (!json || !Array.isArray(json[column]) || json[column].length !== meta.docCount) {
+      throw new Error('search-index/' + file + ' does not hold the ' + what + ' of ' + meta.docCount + ' modules');
+    }
+    use(json);
+    groups = facetGroups(facets, tagData);
+    if (shownHits) renderFacets(shownHits);
   }
 
   /* facets.json (when the panel is opened, or the state filters): the panel's groups. */
@@ -193,8 +197,10 @@ function startSearchPage() {
   /* tags.json (when the tag filter is opened, or the state filters by a tag). */
   function loadTags() {
     if (!tagsLoading) {
-      tagsLoading = loadFacets().then(function () {
-        return columns(meta.tags, 'docTags', 'tags', function (json) { tagData = json; });
+      /* fetched beside facets.json, taken in once it is (the groups need both) */
+      var fetching = engine.fetch(meta.tags);
+      tagsLoading = Promise.all([loadFacets(), fetching]).then(function (got) {
+        takeColumns(got[1], meta.tags, 'docTags', 'tags', function (json) { tagData = json; });
       });
       tagsLoading.catch(function () { tagsLoading = null; });
     }
