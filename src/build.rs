@@ -39,15 +39,36 @@ pub struct BuildReport {
 
 /// How long each stage took, printed to stderr when `MARKETPLACE_TIMINGS` is set: the
 /// first thing to read before optimising. Stages running side by side overlap.
+/// Each stage's end also notes the process's resident memory then and its peak so far
+/// (Linux), to see which stage holds what.
 #[derive(Default)]
-pub(crate) struct Timings(std::sync::Mutex<Vec<(&'static str, u128)>>);
+pub(crate) struct Timings(std::sync::Mutex<Vec<(&'static str, u128, Option<Memory>)>>);
+
+/// Resident memory in MiB, now and at its peak so far (`VmRSS`, `VmHWM`).
+#[derive(Clone, Copy)]
+pub(crate) struct Memory {
+    now: u64,
+    peak: u64,
+}
+
+impl Memory {
+    fn read() -> Option<Memory> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let line = status.lines().find(|l| l.starts_with(name))?;
+            line[name.len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb / 1024)
+        };
+        Some(Memory { now: field("VmRSS:")?, peak: field("VmHWM:")? })
+    }
+}
 
 impl Timings {
     pub(crate) fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
+        let memory = Memory::read();
         if let Ok(mut v) = self.0.lock() {
-            v.push((stage, start.elapsed().as_millis()));
+            v.push((stage, start.elapsed().as_millis(), memory));
         }
         out
     }
@@ -55,8 +76,13 @@ impl Timings {
     pub(crate) fn print(&self) {
         if std::env::var_os("MARKETPLACE_TIMINGS").is_some() {
             if let Ok(v) = self.0.lock() {
-                for (stage, ms) in v.iter() {
-                    eprintln!("timing: {stage:<12} {ms:>7} ms");
+                for (stage, ms, memory) in v.iter() {
+                    match memory {
+                        Some(m) => {
+                            eprintln!("timing: {stage:<12} {ms:>7} ms  rss {:>5} MiB, peak {:>5} MiB", m.now, m.peak)
+                        }
+                        None => eprintln!("timing: {stage:<12} {ms:>7} ms"),
+                    }
                 }
             }
         }
