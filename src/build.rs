@@ -256,7 +256,10 @@ pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)>
     if prepared.diagnostics.has_errors() {
         return Err(Error::Content(prepared.diagnostics));
     }
-    let Prepared { site, content, tera, diagnostics } = prepared;
+    let Prepared { mut site, content, tera, diagnostics } = prepared;
+    // The descriptions are rendered: their Markdown is not read again (an edit in `serve`
+    // parses its file anew), and at 100,000 modules it is 350 MB.
+    site.modules.par_iter_mut().for_each(|m| m.body = String::new());
     let tera = tera.ok_or_else(|| Error::Content(diagnostics.clone()))?;
     let generated = vec![
         ("highlight-light.css".to_string(), markdown::highlight_css("InspiredGitHub", [0xee, 0xf1, 0xf5]).into_bytes()),

@@ -260,27 +260,28 @@ fn rare_words(profiles: &[Profile<'_>]) -> Vec<Vec<u64>> {
     let mut common: Vec<u64> = COMMON.iter().map(|w| fnv1a(w.as_bytes())).collect();
     common.sort_unstable();
     let words: Vec<Vec<u64>> = profiles.par_iter().map(|p| words_of(p.text, &common)).collect();
-    // Document frequencies by sorting every module's words once.
-    let mut all: Vec<u64> = words.iter().flatten().copied().collect();
-    all.par_sort_unstable();
-    let mut keys: Vec<u64> = Vec::new();
-    let mut df: Vec<u32> = Vec::new();
-    for h in all {
-        if keys.last() == Some(&h) {
-            *df.last_mut().unwrap_or(&mut 0) += 1;
-        } else {
-            keys.push(h);
-            df.push(1);
-        }
-    }
+    // Document frequencies counted per thread and merged (a table of the distinct words,
+    // not a copy of every module's words).
+    let df: HashMap<u64, u32> = words
+        .par_iter()
+        .fold(HashMap::new, |mut df, mine| {
+            for &h in mine {
+                *df.entry(h).or_insert(0) += 1;
+            }
+            df
+        })
+        .reduce(HashMap::new, |a, b| {
+            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (h, n) in small {
+                *big.entry(h).or_insert(0) += n;
+            }
+            big
+        });
     words
         .par_iter()
         .map(|mine| {
-            let mut shared: Vec<(u32, u64)> = mine
-                .iter()
-                .filter_map(|h| keys.binary_search(h).ok().map(|i| (df[i], *h)))
-                .filter(|(d, _)| *d >= 2)
-                .collect();
+            let mut shared: Vec<(u32, u64)> =
+                mine.iter().filter_map(|h| df.get(h).map(|&d| (d, *h))).filter(|(d, _)| *d >= 2).collect();
             shared.sort_unstable();
             shared.truncate(WORDS);
             shared.into_iter().map(|(_, h)| h).collect()
