@@ -267,7 +267,7 @@ def marketplace_cmd(root, out):
 
 
 def stage_timings(stderr):
-    return {m.group(1).strip(): int(m.group(2)) for m in re.finditer(r"^timing: (.+?)\s+(\d+) ms$", stderr, re.M)}
+    return {m.group(1).strip(): int(m.group(2)) for m in re.finditer(r"^timing: (.+?)\s+(\d+) ms\b", stderr, re.M)}
 
 
 def count_files(d):

@@ -109,7 +109,7 @@ def check(exe, site: Path):
     stage = None
     for line in r.stderr.splitlines():
         if line.startswith("timing: git dates"):
-            stage = int(line.split()[-2]) / 1000
+            stage = int(line.split(" ms")[0].split()[-1]) / 1000
     return wall, stage
 
 

@@ -39,15 +39,36 @@ pub struct BuildReport {
 
 /// How long each stage took, printed to stderr when `MARKETPLACE_TIMINGS` is set: the
 /// first thing to read before optimising. Stages running side by side overlap.
+/// Each stage's end also notes the process's resident memory then and its peak so far
+/// (Linux), to see which stage holds what.
 #[derive(Default)]
-pub(crate) struct Timings(std::sync::Mutex<Vec<(&'static str, u128)>>);
+pub(crate) struct Timings(std::sync::Mutex<Vec<(&'static str, u128, Option<Memory>)>>);
+
+/// Resident memory in MiB, now and at its peak so far (`VmRSS`, `VmHWM`).
+#[derive(Clone, Copy)]
+pub(crate) struct Memory {
+    now: u64,
+    peak: u64,
+}
+
+impl Memory {
+    fn read() -> Option<Memory> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let line = status.lines().find(|l| l.starts_with(name))?;
+            line[name.len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb / 1024)
+        };
+        Some(Memory { now: field("VmRSS:")?, peak: field("VmHWM:")? })
+    }
+}
 
 impl Timings {
     pub(crate) fn time<T>(&self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
+        let memory = Memory::read();
         if let Ok(mut v) = self.0.lock() {
-            v.push((stage, start.elapsed().as_millis()));
+            v.push((stage, start.elapsed().as_millis(), memory));
         }
         out
     }
@@ -55,8 +76,13 @@ impl Timings {
     pub(crate) fn print(&self) {
         if std::env::var_os("MARKETPLACE_TIMINGS").is_some() {
             if let Ok(v) = self.0.lock() {
-                for (stage, ms) in v.iter() {
-                    eprintln!("timing: {stage:<12} {ms:>7} ms");
+                for (stage, ms, memory) in v.iter() {
+                    match memory {
+                        Some(m) => {
+                            eprintln!("timing: {stage:<12} {ms:>7} ms  rss {:>5} MiB, peak {:>5} MiB", m.now, m.peak)
+                        }
+                        None => eprintln!("timing: {stage:<12} {ms:>7} ms"),
+                    }
                 }
             }
         }
@@ -86,13 +112,14 @@ fn prepare(root: &Path, base_url: Option<&str>, t: &Timings) -> Result<Prepared>
             _ => return Err(Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))),
         }
     }
-    // git reads the history on a core of its own while the Markdown renders: neither
-    // needs the other, and a long history costs its time only once.
+    // git reads the history on a core of its own while the Markdown renders, and the
+    // templates compile beside both: none needs the others, and a long history costs its
+    // time only once.
     let (dates, tera, (content, md_diags)) = std::thread::scope(|s| {
         let dates = s.spawn(|| t.time("git dates", || crate::gitdates::read(root, &site)));
-        let tera = t.time("templates", || render::load_templates(root));
+        let tera = s.spawn(|| t.time("templates", || render::load_templates(root)));
         let content = t.time("markdown", || render_markdown(&site, root));
-        (dates.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), tera, content)
+        (joined(dates), joined(tera), content)
     });
     diagnostics.extend(dates.apply(&mut site));
     let tera = match tera {
@@ -105,6 +132,11 @@ fn prepare(root: &Path, base_url: Option<&str>, t: &Timings) -> Result<Prepared>
     diagnostics.extend(md_diags);
     diagnostics.sort();
     Ok(Prepared { site, content, tera, diagnostics })
+}
+
+/// A scoped thread's result, its panic passed on.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// Renders every Markdown text; broken relative links in module descriptions are errors.
@@ -226,20 +258,22 @@ pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)>
     let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
     let output = write::check_output(root, &output)?;
     let t = Timings::default();
-    let prepared = prepare(root, opts.base_url.as_deref(), &t)?;
+    // The theme's static files need nothing of the content: they are read, hashed and
+    // minified beside the loading and the Markdown.
+    let (prepared, assets) = std::thread::scope(|s| {
+        let assets = s.spawn(|| t.time("assets", || theme_assets(root)));
+        (prepare(root, opts.base_url.as_deref(), &t), joined(assets))
+    });
+    let prepared = prepared?;
     if prepared.diagnostics.has_errors() {
         return Err(Error::Content(prepared.diagnostics));
     }
-    let Prepared { site, content, tera, diagnostics } = prepared;
+    let Prepared { mut site, content, tera, diagnostics } = prepared;
+    // The descriptions are rendered: their Markdown is not read again (an edit in `serve`
+    // parses its file anew), and at 100,000 modules it is 350 MB.
+    site.modules.par_iter_mut().for_each(|m| m.body = String::new());
     let tera = tera.ok_or_else(|| Error::Content(diagnostics.clone()))?;
-    let generated = vec![
-        ("highlight-light.css".to_string(), markdown::highlight_css("InspiredGitHub", [0xee, 0xf1, 0xf5]).into_bytes()),
-        (
-            "highlight-dark.css".to_string(),
-            markdown::highlight_css("base16-ocean.dark", [0x1d, 0x26, 0x30]).into_bytes(),
-        ),
-    ];
-    let assets = t.time("assets", || assets::collect(&root.join("theme/static"), generated))?;
+    let assets = assets?;
     // Every file goes to the staging directory as soon as it is rendered; on any error
     // the staging directory is dropped and the output stays as it was.
     let staging = write::Staging::new(&output)?;
@@ -259,6 +293,18 @@ pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)>
         millis: start.elapsed().as_millis(),
     };
     Ok((report, Built { site, content, tera, assets: assets.map, index, layout, related, output }))
+}
+
+/// `theme/static/` and the generated highlighting colours, fingerprinted.
+fn theme_assets(root: &Path) -> Result<assets::Assets> {
+    let generated = vec![
+        ("highlight-light.css".to_string(), markdown::highlight_css("InspiredGitHub", [0xee, 0xf1, 0xf5]).into_bytes()),
+        (
+            "highlight-dark.css".to_string(),
+            markdown::highlight_css("base16-ocean.dark", [0x1d, 0x26, 0x30]).into_bytes(),
+        ),
+    ];
+    assets::collect(&root.join("theme/static"), generated)
 }
 
 /// Every output file but the theme's static assets, written to `staging`. Pages and the

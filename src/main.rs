@@ -17,6 +17,18 @@ use marketplace::serve::ServeOptions;
 // page contexts); glibc's malloc spent a quarter of a 100,000-module build in its bins.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// No transparent huge pages for this process: mimalloc asks for them on its arenas, and
+/// the kernel then zeroes 2 MiB at the first touch of each; a build touches its memory
+/// sparsely, so they cost system time and peak memory (10,000 modules: 328 -> 300 MiB;
+/// the real catalogue 56 -> 22 MiB). Later faults of every mapping obey it.
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flag.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
 use marketplace::{BuildOptions, CheckOptions, Error, Severity};
 
 #[derive(Parser)]
@@ -106,6 +118,7 @@ fn color() -> bool {
 }
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build { root, output, base_url } => build(BuildOptions { root, output, base_url }),

@@ -148,14 +148,17 @@ impl Related {
         (0..n)
             .into_par_iter()
             .map_init(
-                || (vec![0.0f32; n], Vec::<u32>::new()),
-                |(scores, touched), m| {
+                // Scratch reused from module to module: a table per module, allocated and
+                // freed while small results are kept, fragmented the heap by hundreds of MB.
+                || Scratch { scores: vec![0.0f32; n], touched: Vec::new(), mine: Vec::new(), found: Vec::new() },
+                |Scratch { scores, touched, mine, found }, m| {
                     // The rarest features first, each module list read whole while the
                     // budget lasts; past it, a window of the list around the module.
-                    let mut mine = of_module[m].clone();
+                    mine.clear();
+                    mine.extend_from_slice(&of_module[m]);
                     mine.sort_by_key(|&f| (holders[f as usize].len(), f));
                     let mut budget = BUDGET;
-                    for f in mine {
+                    for &f in mine.iter() {
                         let h = &holders[f as usize];
                         let w = weights[f as usize] as f32;
                         let take = if h.len() <= budget { h.len() } else { h.len().min(WINDOW.max(budget)) };
@@ -177,8 +180,8 @@ impl Related {
                             scores[o as usize] += w;
                         }
                     }
-                    let mut found: Vec<(u32, f64)> =
-                        touched.iter().map(|&o| (o, f64::from(scores[o as usize]))).collect();
+                    found.clear();
+                    found.extend(touched.iter().map(|&o| (o, f64::from(scores[o as usize]))));
                     for &o in touched.iter() {
                         scores[o as usize] = 0.0;
                     }
@@ -188,15 +191,24 @@ impl Related {
                         found.select_nth_unstable_by(keep - 1, by_score);
                         found.truncate(keep);
                     }
-                    for c in &mut found {
+                    for c in found.iter_mut() {
                         c.1 = exact(&of_module[m], &of_module[c.0 as usize]);
                     }
                     found.sort_unstable_by(by_score);
-                    found.into_iter().filter(|c| c.1 > 0.0).take(Self::MAX).map(|c| c.0 as usize).collect()
+                    found.iter().filter(|c| c.1 > 0.0).take(Self::MAX).map(|c| c.0 as usize).collect()
                 },
             )
             .collect()
     }
+}
+
+/// What scoring one module needs, kept per thread.
+struct Scratch {
+    /// Per module, its score against the one being scored (zero when untouched).
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+    mine: Vec<u32>,
+    found: Vec<(u32, f64)>,
 }
 
 /// Best score first, then the module first in slug order.
@@ -237,6 +249,8 @@ fn words_of(text: &str, common: &[u64]) -> Vec<u64> {
     }
     out.sort_unstable();
     out.dedup();
+    // Kept for every module until the frequencies are known: without its slack.
+    out.shrink_to_fit();
     out
 }
 
@@ -246,27 +260,28 @@ fn rare_words(profiles: &[Profile<'_>]) -> Vec<Vec<u64>> {
     let mut common: Vec<u64> = COMMON.iter().map(|w| fnv1a(w.as_bytes())).collect();
     common.sort_unstable();
     let words: Vec<Vec<u64>> = profiles.par_iter().map(|p| words_of(p.text, &common)).collect();
-    // Document frequencies by sorting every module's words once.
-    let mut all: Vec<u64> = words.iter().flatten().copied().collect();
-    all.par_sort_unstable();
-    let mut keys: Vec<u64> = Vec::new();
-    let mut df: Vec<u32> = Vec::new();
-    for h in all {
-        if keys.last() == Some(&h) {
-            *df.last_mut().unwrap_or(&mut 0) += 1;
-        } else {
-            keys.push(h);
-            df.push(1);
-        }
-    }
+    // Document frequencies counted per thread and merged (a table of the distinct words,
+    // not a copy of every module's words).
+    let df: HashMap<u64, u32> = words
+        .par_iter()
+        .fold(HashMap::new, |mut df, mine| {
+            for &h in mine {
+                *df.entry(h).or_insert(0) += 1;
+            }
+            df
+        })
+        .reduce(HashMap::new, |a, b| {
+            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (h, n) in small {
+                *big.entry(h).or_insert(0) += n;
+            }
+            big
+        });
     words
         .par_iter()
         .map(|mine| {
-            let mut shared: Vec<(u32, u64)> = mine
-                .iter()
-                .filter_map(|h| keys.binary_search(h).ok().map(|i| (df[i], *h)))
-                .filter(|(d, _)| *d >= 2)
-                .collect();
+            let mut shared: Vec<(u32, u64)> =
+                mine.iter().filter_map(|h| df.get(h).map(|&d| (d, *h))).filter(|(d, _)| *d >= 2).collect();
             shared.sort_unstable();
             shared.truncate(WORDS);
             shared.into_iter().map(|(_, h)| h).collect()

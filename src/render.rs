@@ -54,7 +54,7 @@ pub fn load_templates(root: &Path) -> std::result::Result<Tera, Diagnostics> {
                 let name = e.file_name().to_string_lossy().into_owned();
                 if name.ends_with(".html") {
                     match std::fs::read_to_string(e.path()) {
-                        Ok(text) => files.push((name, text)),
+                        Ok(text) => files.push((name, unindented(&text))),
                         Err(err) => diags.push(Diagnostic::file(
                             Severity::Error,
                             "io",
@@ -99,6 +99,21 @@ pub fn load_templates(root: &Path) -> std::result::Result<Tera, Diagnostics> {
     } else {
         Ok(tera)
     }
+}
+
+/// A template's source without the indentation of its lines, which is there for the
+/// theme's readers: written into every page, it was 7 % of a module page. Lines inside a
+/// `<pre>` or `<textarea>` opened on an earlier line keep theirs (their spaces show).
+/// Lines stay lines, so tera's line numbers still point into the file.
+fn unindented(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut open = 0usize;
+    for line in source.split_inclusive('\n') {
+        out.push_str(if open > 0 { line } else { line.trim_start_matches([' ', '\t']) });
+        let count = |tags: [&str; 2]| tags.iter().map(|t| line.matches(t).count()).sum::<usize>();
+        open = (open + count(["<pre", "<textarea"])).saturating_sub(count(["</pre", "</textarea"]));
+    }
+    out
 }
 
 fn template_file(e: &tera::Error) -> String {
@@ -816,6 +831,13 @@ mod tests {
         let r = Requirements { cpu: None, gpu: Some(0), memory_mb: None, gpu_memory_mb: None, storage_mb: None };
         assert_eq!(requirements_text(&r).as_deref(), Some("no GPU"));
         assert_eq!(requirements_text(&Requirements::default()), None);
+    }
+
+    #[test]
+    fn templates_lose_their_indentation_but_not_inside_pre() {
+        let source = "<ul>\n  <li>a</li>\n\t<li>b</li>\n</ul>\n  <pre>x\n    y</pre>\n  <p>\n";
+        assert_eq!(unindented(source), "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>x\n    y</pre>\n<p>\n");
+        assert_eq!(unindented("<textarea>\n  a\n</textarea>\n  b"), "<textarea>\n  a\n</textarea>\nb");
     }
 
     #[test]

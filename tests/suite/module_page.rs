@@ -115,3 +115,49 @@ fn the_real_sentinel_data_fusion_page_shows_its_tasks_libraries_and_resources() 
     let other = common::read(&real.public.join("modules/dogs-breed-det/index.html"));
     assert!(other.contains("not stated"), "dogs-breed-det states no resources");
 }
+
+/// The `<main>` of a page.
+fn main_of(page: &str) -> &str {
+    let start = page.find("<main").expect("a main element");
+    &page[start..page.find("</main>").expect("main ends")]
+}
+
+/// The hrefs of the links in `html` that lead to a tag page.
+fn tag_links(html: &str) -> Vec<String> {
+    common::start_tags(html)
+        .into_iter()
+        .filter(|t| t.name == "a")
+        .filter_map(|t| t.attr("href").map(str::to_string))
+        .filter(|h| h.contains("tags/") && !h.ends_with("tags/index.html"))
+        .collect()
+}
+
+#[test]
+fn tag_and_category_pages_and_related_modules_show_compact_cards_the_home_page_full_ones() {
+    let site = related_site();
+    // A tag page: each card's title, summary, category and uses, not every module's tags.
+    let tag = site.page("tags/audio/index.html");
+    let main = main_of(&tag);
+    for title in ["Bird songs", "Whale calls"] {
+        assert!(main.contains(&format!(">{title}</a></h3>")), "the tag page shows {title}'s card");
+    }
+    assert!(main.contains("A module of the related-modules fixture."), "with its summary");
+    assert!(main.contains(r#"class="badge cat-badge""#), "and its category");
+    assert_eq!(tag_links(main), Vec::<String>::new(), "no card repeats its tags");
+    // A category page: the category is the page's own, so its cards do not repeat it.
+    let category = site.page("categories/citizen-science/index.html");
+    let main = main_of(&category);
+    assert!(main.contains(">Bird songs</a></h3>"), "the category page shows its modules");
+    assert!(!main.contains(r#"class="badge cat-badge""#), "no card repeats the category");
+    assert_eq!(tag_links(main), Vec::<String>::new());
+    // Related modules: compact too; the module's own tags are in its panel.
+    let page = site.page("modules/audio-birds/index.html");
+    let start = page.find(r#"id="related""#).expect("a related section");
+    let related = &page[start..start + page[start..].find("</section>").expect("the section ends")];
+    assert!(related.contains(">Whale calls</a></h3>"), "{related}");
+    assert_eq!(tag_links(related), Vec::<String>::new(), "related cards list no tags");
+    assert_eq!(tag_links(main_of(&page)).len(), 2, "the panel links the module's two tags");
+    // The home page's cards are the full ones, with each module's tags.
+    let home = site.page("index.html");
+    assert!(tag_links(main_of(&home)).iter().any(|h| h == "tags/whales/index.html"), "the home page's cards list tags");
+}
