@@ -3,7 +3,7 @@
    lacks on top of it: the last word typed matched as a prefix, facets, sorting, the
    state in the URL. Every text from the data reaches the page through textContent or
    attributes, never as HTML. */
-import { NOTHING, PREFIX_MIN, queryTerms } from './text.js';
+import { NOTHING, queryTerms } from './text.js';
 import { openIndex } from './sharded.js';
 import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
 import { SUFFIX_MIN } from './typo.js';
