@@ -81,12 +81,7 @@ impl Server {
                 let Ok(conn) = conn else { continue };
                 let (h, s, m, f, route) =
                     (Arc::clone(&h), Arc::clone(&s), Arc::clone(&m), Arc::clone(&in_flight), Arc::clone(&route));
-                std::thread::spawn(move || {
-                    let now = f.fetch_add(1, Ordering::SeqCst) + 1;
-                    m.fetch_max(now, Ordering::SeqCst);
-                    serve(conn, &h, &s, &*route, delay);
-                    f.fetch_sub(1, Ordering::SeqCst);
-                });
+                std::thread::spawn(move || serve(conn, &h, &s, &*route, delay, (&f, &m)));
             }
         });
         Server { port, hits, stop, max_in_flight }
@@ -118,7 +113,17 @@ impl Drop for Server {
     }
 }
 
-fn serve(conn: TcpStream, hits: &Mutex<Vec<Hit>>, stop: &AtomicBool, route: &Route, delay: Duration) {
+/// `in_flight` (now, most): a request counts from the moment its head is read until its
+/// answer starts, a window inside the client's own (sent until answered), so that a
+/// thread finishing its write late never counts beside the client's next request.
+fn serve(
+    conn: TcpStream,
+    hits: &Mutex<Vec<Hit>>,
+    stop: &AtomicBool,
+    route: &Route,
+    delay: Duration,
+    in_flight: (&AtomicUsize, &AtomicUsize),
+) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let mut line = String::new();
@@ -149,15 +154,19 @@ fn serve(conn: TcpStream, hits: &Mutex<Vec<Hit>>, stop: &AtomicBool, route: &Rou
         });
         hits.iter().filter(|h| h.path == path).count()
     };
+    let (now, most) = in_flight;
+    most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
     match route(&Req { method: &method, path: &path, n, authorization: authorization.as_deref() }) {
         Resp::Hang => {
             let start = Instant::now();
             while !stop.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(60) {
                 std::thread::sleep(Duration::from_millis(50));
             }
+            now.fetch_sub(1, Ordering::SeqCst);
         }
         Resp::Status(code, headers, body) => {
             std::thread::sleep(delay);
+            now.fetch_sub(1, Ordering::SeqCst);
             let mut out =
                 format!("HTTP/1.1 {code} Whatever\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
             for (name, value) in headers {
