@@ -17,6 +17,7 @@
 
 mod compound;
 mod fuzzy;
+mod listing;
 mod suffix;
 mod text;
 
@@ -294,14 +295,16 @@ impl SearchIndex {
             || self.term_shards(&terms),
             || rayon::join(|| suffix::Layout::build(terms.iter().cloned()), || fuzzy::shards(&words)),
         );
-        let layout = ShardLayout { terms, firsts, fuzzy: fuzzy::Layout::new(&fuzzy_files), suffix };
+        let modules = self.modules(site);
+        let lists = list_files(site, &modules);
+        let layout = ShardLayout { terms, firsts, fuzzy: fuzzy::Layout::new(&fuzzy_files), suffix, lists: lists.len() };
         for (k, bytes) in fuzzy_files.into_iter().enumerate() {
             out.push(OutputFile { path: fuzzy_path(k), bytes });
         }
         for (k, bytes) in suffix_files.into_iter().enumerate() {
             out.push(OutputFile { path: suffix_path(k), bytes });
         }
-        let modules = self.modules(site);
+        out.extend(lists);
         out.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(&layout) });
         out.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
         out.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
@@ -583,6 +586,10 @@ impl SearchIndex {
             removed.extend(delta.remove.map(path));
         }
         let modules = self.modules(site);
+        let lists = list_files(site, &modules);
+        removed.extend((lists.len()..layout.lists).map(listing::path));
+        layout.lists = lists.len();
+        files.extend(lists);
         files.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(layout) });
         files.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
         files.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
@@ -619,6 +626,7 @@ impl SearchIndex {
             "facets": "facets.json",
             "tags": "tags.json",
             "sort": "sort.json",
+            "lists": layout.lists,
             "text": text::CAP,
         });
         // Absent for an empty vocabulary or term list: the client's "feature off".
@@ -700,6 +708,8 @@ pub struct ShardLayout {
     firsts: Vec<String>,
     fuzzy: fuzzy::Layout,
     suffix: suffix::Layout,
+    /// How many `lists/` files there are (meta.json's `lists`).
+    lists: usize,
 }
 
 impl ShardLayout {
@@ -735,8 +745,18 @@ fn is_bmp(s: &str) -> bool {
 /// the description's plain text its excerpt is cut from (a JSON string), apart because
 /// it weighs ten times the card: a page fetches it for the cards in view only.
 fn doc_file(site: &Site, doc: usize, m: &Module, rendered: Option<&Rendered>) -> [OutputFile; 2] {
+    let row = card_row(site, m);
+    let text = serde_json::Value::String(text::excerpt(plain(rendered)));
+    [
+        OutputFile { path: format!("search-index/docs/{doc}.json"), bytes: row.to_string().into_bytes() },
+        OutputFile { path: format!("search-index/text/{doc}.json"), bytes: text.to_string().into_bytes() },
+    ]
+}
+
+/// What a result card shows (`docs/<doc>.json`).
+fn card_row(site: &Site, m: &Module) -> serde_json::Value {
     let category = site.category(&m.category).map_or(m.category.as_str(), |c| c.title.as_str());
-    let row = serde_json::json!([
+    serde_json::json!([
         m.slug,
         m.title,
         m.summary,
@@ -745,12 +765,7 @@ fn doc_file(site: &Site, doc: usize, m: &Module, rendered: Option<&Rendered>) ->
         m.license,
         use_bits(m),
         m.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-    ]);
-    let text = serde_json::Value::String(text::excerpt(plain(rendered)));
-    [
-        OutputFile { path: format!("search-index/docs/{doc}.json"), bytes: row.to_string().into_bytes() },
-        OutputFile { path: format!("search-index/text/{doc}.json"), bytes: text.to_string().into_bytes() },
-    ]
+    ])
 }
 
 /// The order of elasticlunr.js's trie walk: code point by code point, ASCII digits
@@ -769,6 +784,12 @@ fn is_array_index(s: &str) -> bool {
 
 /// `{"created": [days since 1970-01-01], "title": [rank]}` per document.
 fn sort_json(modules: &[&Module]) -> String {
+    let (created, rank) = sort_keys(modules);
+    serde_json::json!({ "created": created, "title": rank }).to_string()
+}
+
+/// Per document, its creation day (since 1970-01-01) and its rank by title.
+fn sort_keys(modules: &[&Module]) -> (Vec<i64>, Vec<usize>) {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let created: Vec<i64> = modules.iter().map(|m| (m.created - epoch).num_days()).collect();
     let keys: Vec<String> = modules.iter().map(|m| m.title.to_lowercase()).collect();
@@ -778,7 +799,14 @@ fn sort_json(modules: &[&Module]) -> String {
     for (r, &doc) in order.iter().enumerate() {
         rank[doc] = r;
     }
-    serde_json::json!({ "created": created, "title": rank }).to_string()
+    (created, rank)
+}
+
+/// `search-index/lists/`: the listing without a query, per filter value ([`listing`]).
+fn list_files(site: &Site, modules: &[&Module]) -> Vec<OutputFile> {
+    let (created, rank) = sort_keys(modules);
+    let order = listing::newest_first(&created, &rank);
+    listing::files(site, modules, &order, |doc| card_row(site, modules[doc]))
 }
 
 /// Comparison where runs of digits compare by value ("v2" < "v10"); callers lowercase

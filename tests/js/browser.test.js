@@ -555,8 +555,29 @@ function browserTests() {
     assert.equal(await settled(page, '', true), expected.length);
     const dates = await page.$$eval('#search-results .search-list time', (ts) => ts.map((t) => t.getAttribute('datetime')));
     assert.deepEqual(dates, expected.slice(0, PAGE_SIZE).map((slug) => data.modules[slug].created));
-    assert.ok(seen.includes('search-index/sort.json'));
+    /* one filter, no query, the first page: one file of lists/, not the columns */
+    const lists = seen.filter((p) => p.startsWith('search-index/lists/'));
+    assert.equal(lists.length, 1, `one listing: ${seen.join(' ')}`);
+    assert.ok(!seen.some((p) => /(sort|facets|tags)\.json$|\/docs\//.test(p)), `no columns, no card files: ${seen.join(' ')}`);
     assert.ok(!seen.some((p) => p.startsWith('search-index/terms/')), 'no query, no shard');
+    const counted = await categoryFacets(page);
+    assert.equal(counted.find((f) => f.value === category).count, expected.length, 'its count in the open panel');
+    /* every module, newest first: the listing of no filter; its next page: the columns
+       answer (sort.json), still newest first */
+    const every = Object.entries(data.modules)
+      .sort(([, a], [, b]) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.doc - b.doc)).map(([slug]) => slug);
+    seen.length = 0;
+    await page.goto('search/index.html?sort=newest');
+    await page.waitForFunction((n) => /All (\d+) modules/.test(document.getElementById('search-status').textContent) &&
+      document.querySelectorAll('#search-results .search-list time').length === n, PAGE_SIZE);
+    assert.deepEqual(seen.filter((p) => !p.endsWith('meta.json')).map((p) => p.replace(/\d+/, 'k')), ['search-index/lists/k.json'], 'one listing');
+    assert.ok(every.length > PAGE_SIZE, 'more than a page of modules');
+    await page.click('.search-more');
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results .search-list time').length === n,
+      Math.min(every.length, 2 * PAGE_SIZE));
+    const more = await page.$$eval('#search-results .search-list time', (ts) => ts.map((t) => t.getAttribute('datetime')));
+    assert.deepEqual(more, every.slice(0, 2 * PAGE_SIZE).map((slug) => data.modules[slug].created));
+    assert.ok(seen.includes('search-index/sort.json'), 'the second page sorts over the columns');
   });
 
   browserTest('the back button restores the query and the facets', async (page) => {

@@ -364,3 +364,58 @@ test('rankingInSteps: rank\'s first hits however many are asked for, through a f
   }
   assert.ok(picked >= 10, `the heap picked the first hits (${picked} times), rather than one sort of all`);
 });
+
+/* lists/ (docs/search-index.md): the listing without a query of every filter value, as
+   the search page reads it through loadListing, against what the page computes from the
+   columns (facets.json, tags.json, sort.json) with facets.js's own groups and order. */
+test('lists/: every filter value\'s count, first page and panel counts are the columns\'', async () => {
+  const { search } = theSite();
+  const { meta, load } = search;
+  const { facetGroups, listingGroups, countedValues } = await import(require('./lib/client').moduleUrl('facets.js'));
+  const groups = facetGroups(load(meta.facets), load(meta.tags));
+  const keys = load(meta.sort);
+  assert.deepEqual(groups.map((g) => g.key), ['category', 'tag', 'license', 'use', 'task', 'library', 'data', 'gpu']);
+  const newest = (a, b) => keys.created[b] - keys.created[a] || keys.title[a] - keys.title[b];
+  const all = Array.from({ length: meta.docCount }, (_, doc) => doc);
+  const countsOver = (g, docs) => {
+    const counts = new Int32Array(groups[g].values.length);
+    for (const doc of docs) for (const v of groups[g].byDoc[doc]) counts[v] += 1;
+    return counts;
+  };
+  const index = search.sharded();
+  const targets = [{ key: '', value: '', g: -1, docs: all }];
+  groups.forEach((group, g) => group.values.forEach((value, v) => {
+    const docs = all.filter((doc) => group.byDoc[doc].includes(v));
+    targets.push({ key: group.key, value, g, docs });
+  }));
+  let listed = 0;
+  for (const t of targets) {
+    const label = `${t.key}=${t.value}`;
+    const listing = await index.loadListing(t.key, t.value);
+    if (t.docs.length === 0) {
+      assert.equal(listing, null, `${label}: no module, no listing`);
+      continue;
+    }
+    listed += 1;
+    assert.ok(listing, `${label}: a listing`);
+    assert.equal(listing.count, t.docs.length, `${label}: its count`);
+    const first = t.docs.slice().sort(newest).slice(0, 20);
+    assert.deepEqual(listing.docs, first, `${label}: the first page, newest first`);
+    first.forEach((doc, i) => assert.deepEqual(listing.cards[i], load(`docs/${doc}.json`), `${label}: card ${doc}`));
+    first.forEach((doc) => assert.deepEqual(index.row(doc), load(`docs/${doc}.json`), `${label}: row ${doc} joins the result data`));
+    const fromListing = listingGroups(listing);
+    groups.forEach((group, g) => {
+      const counts = countsOver(g, g === t.g ? all : t.docs);
+      const selected = g === t.g ? [t.value] : [];
+      assert.deepEqual(countedValues(fromListing[g], fromListing[g].counts, selected), countedValues(group, counts, selected),
+        `${label}: the ${group.key} counts`);
+    });
+  }
+  assert.equal(await index.loadListing('tag', 'no-such-tag'), null, 'a value no module has');
+  assert.ok(listed > 150, `${listed} listings`);
+  const files = fs.readdirSync(path.join(search.dir, 'search-index', 'lists'));
+  assert.equal(files.length, meta.lists, 'meta.json\'s lists: every file is written');
+  assert.equal(meta.lists & (meta.lists - 1), 0, 'a power of two');
+  const entries = files.reduce((n, f) => n + load(`lists/${f}`).length, 0);
+  assert.equal(entries, listed, 'no listing but those');
+});

@@ -1,6 +1,7 @@
 /* facets.js: the search page's filter groups (category, tag, licence, use, the AI4OS
-   vocabularies, GPU) over facets.json's and tags.json's per-document columns. Pure: no
-   DOM, no fetch. */
+   vocabularies, GPU) over facets.json's and tags.json's per-document columns, or over a
+   listing's counts (search-index/lists/: one filter value, no query); and how a group's
+   counts are listed. Pure: no DOM, no fetch. */
 import { NOTHING } from './text.js';
 
 var TOP_TAGS = 15;
@@ -91,4 +92,60 @@ function vocabularyGroups(facets, column, group) {
       byDoc: column(function (doc) { return facets.use[doc] & NO_GPU ? only : NOTHING; }),
       label: function () { return 'Runs without a GPU'; } })
   ];
+}
+
+/* How group `key`'s value reads (`title`: a category's, from the data). */
+function labelOf(key, value, title) {
+  if (key === 'category') return title || value;
+  if (key === 'license') return value === NO_LICENCE ? 'Not stated' : value;
+  if (key === 'use') return value === 'predict' ? 'Predict' : 'Train';
+  if (key === 'gpu') return 'Runs without a GPU';
+  return value;
+}
+
+var LEGENDS = { category: 'Category', tag: 'Tag', license: 'Licence', use: 'Use', task: 'Task',
+  library: 'Library', data: 'Data type', gpu: 'Hardware' };
+var FIXED_ORDER = { use: true, gpu: true };
+
+/* The groups of a listing (ShardedIndex.loadListing): in the panel's order, each with
+   the values it counted and `counts` (by value index); no `byDoc`. The listing holds,
+   per group, [value, count] (a category: [slug, count, title]) for every value with a
+   count (the tags: the TOP_TAGS most frequent), over the modules with the listing's
+   value (the listing's own group: over every module). */
+export function listingGroups(listing) {
+  return Object.keys(LEGENDS).map(function (key) {
+    var rows = Array.isArray(listing.groups[key]) ? listing.groups[key] : NOTHING;
+    var values = rows.map(function (r) { return String(r[0]); });
+    var labels = rows.map(function (r) { return labelOf(key, String(r[0]), r[2]); });
+    return {
+      key: key, legend: LEGENDS[key], fixedOrder: !!FIXED_ORDER[key], limit: key === 'tag' ? TOP_TAGS : 0,
+      values: values, index: new Map(values.map(function (v, i) { return [v, i]; })),
+      counts: rows.map(function (r) { return Number(r[1]) || 0; }),
+      label: function (i) { return labels[i]; },
+    };
+  });
+}
+
+/* A group's values as the panel lists them, from `counts` (by value index): those
+   counted, most frequent first (ties by label; in the group's order when it keeps
+   one), at most the group's limit, then any of `selected` (the values ticked) not
+   among them, with 0: [{value, label, count}]. */
+export function countedValues(group, counts, selected) {
+  var ids = [];
+  for (var i = 0; i < counts.length; i++) if (counts[i] > 0) ids.push(i);
+  if (!group.fixedOrder) {
+    ids.sort(function (a, b) {
+      var x = group.label(a);
+      var y = group.label(b);
+      return counts[b] - counts[a] || (x < y ? -1 : x > y ? 1 : 0);
+    });
+  }
+  if (group.limit) ids = ids.slice(0, group.limit);
+  var out = ids.map(function (id) { return { value: group.values[id], label: group.label(id), count: counts[id] }; });
+  selected.forEach(function (v) {
+    if (out.some(function (item) { return item.value === v; })) return;
+    var id = group.index.get(v);
+    out.push({ value: v, label: id === undefined ? v : group.label(id), count: 0 });
+  });
+  return out;
 }

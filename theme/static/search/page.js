@@ -10,7 +10,7 @@ import { SUFFIX_MIN } from './typo.js';
 import { nextTask, afterFrame, soon, beginBurst, SLICE_MS, BURST_SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
 import { el, placeAt, plural, setText, slugify } from './dom.js';
-import { facetGroups } from './facets.js';
+import { facetGroups, listingGroups, countedValues } from './facets.js';
 import { SORTS, FACET_KEYS, emptyState, readState, stateQuery, hasFilters, asksForList } from './state.js';
 
 /* ================================================================ the search page
@@ -31,7 +31,10 @@ import { SORTS, FACET_KEYS, emptyState, readState, stateQuery, hasFilters, asksF
      (each document's tags) only when the tag filter is opened, or the URL filters by a
      tag;
    - sort.json when results are sorted by date or title, and for the listing without a
-     query (newest first).
+     query (newest first);
+   - but a listing without a query of one filter value (or none, newest first), on its
+     first page, reads one file of lists/ instead (its count, its first page's cards,
+     the panel's counts), as long as those columns are not loaded.
    The last word typed also matches as a prefix (`prefixLast`), but only once its term
    has at least PREFIX_MIN (3) characters: "c" alone would match, and fetch, every term
    starting with "c". Facets count over all the hits, exactly, from facets.json's and
@@ -82,7 +85,8 @@ function startSearchPage() {
   var facetsLoading = null;
   var tagData = null;    /* tags.json, once loaded */
   var tagsLoading = null;
-  var shownHits = null;  /* the hits whose filter counts the panel shows */
+  var shownView = null;  /* the view whose filter counts the panel shows */
+  var listings = new Map(); /* key + '\u0000' + value -> its listing (lists/), null for none */
 
   input.value = state.q;
 
@@ -182,7 +186,7 @@ function startSearchPage() {
     }
     use(json);
     groups = facetGroups(facets, tagData);
-    if (shownHits) renderFacets(shownHits);
+    if (shownView) renderFacets(shownView);
   }
 
   /* facets.json (when the panel is opened, or the state filters): the panel's groups. */
@@ -237,6 +241,23 @@ function startSearchPage() {
       }
       var waits = [];
       var list = asksForList(state);
+      /* One filter value (or none, newest first), no query, the first page: one file of
+         lists/ holds its cards and counts, while the columns every module's filters and
+         dates are in (facets.json, tags.json, sort.json) are not loaded */
+      var target = view ? null : listingTarget();
+      if (target) {
+        var id = target.key + '\u0000' + target.value;
+        if (!listings.has(id)) {
+          /* a listing that cannot be read is none: the columns answer instead */
+          var keep = function (entry) { listings.set(id, entry); step(); };
+          engine.loadListing(target.key, target.value).then(keep, function () { keep(null); });
+          return;
+        }
+        var entry = listings.get(id);
+        if (entry && entry.docs.length >= Math.min(entry.count, shown)) {
+          view = { list: true, hits: null, sorted: entry.docs, total: entry.count, plan: null, matches: null, listing: entry };
+        }
+      }
       /* While keys come, the word being typed is matched without the terms it ends
          (its suffix shards, and theirs, change with every key); they join once the
          typing pauses, and the results are ranked again. */
@@ -260,9 +281,11 @@ function startSearchPage() {
           plans.set(key, plan);
         }));
       }
-      if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
-      if (!facets && hasFilters(state)) waits.push(loadFacets());
-      if (!tagData && state.tag.length) waits.push(loadTags());
+      if (!view) {
+        if (list && (state.sort !== 'relevance' || !state.q.trim()) && !engine.sortKeys) waits.push(engine.loadSort());
+        if (!facets && hasFilters(state)) waits.push(loadFacets());
+        if (!tagData && state.tag.length) waits.push(loadTags());
+      }
       if (waits.length) {
         /* a reply: its work (parsing, the typo lookups) had the task, so the ranking
            that follows starts a task of its own (soon) */
@@ -382,6 +405,20 @@ function startSearchPage() {
     return (state.exact ? '1' : '0') + (quick ? '~' : '') + state.q;
   }
 
+  /* The listing (lists/) that answers the state, {key, value}, or null: no query, newest
+     first, the first page, at most one filter value (none: key and value ''), and some
+     of the columns the page would count over not loaded (once they are, they answer). */
+  function listingTarget() {
+    if (state.q.trim() || state.sort === 'title' || shown !== PAGE_SIZE || !meta.lists) return null;
+    var picked = [];
+    FACET_KEYS.forEach(function (key) {
+      state[key].forEach(function (v) { picked.push({ key: key, value: v }); });
+    });
+    if (picked.length > 1 || (picked.length === 0 && state.sort !== 'newest')) return null;
+    if (engine.sortKeys && facets && (tagData || !state.tag.length)) return null;
+    return picked[0] || { key: '', value: '' };
+  }
+
   /* Per group, the values the state asks for as a mask over its values (null: no
      filter); a value the group does not have matches nothing. */
   function filterMasks() {
@@ -431,23 +468,7 @@ function startSearchPage() {
       var values = group.byDoc[doc];
       for (var v = 0; v < values.length; v++) counts[values[v]] += 1;
     }
-    var ids = [];
-    for (var i = 0; i < counts.length; i++) if (counts[i] > 0) ids.push(i);
-    if (!group.fixedOrder) {
-      ids.sort(function (a, b) {
-        var x = group.label(a);
-        var y = group.label(b);
-        return counts[b] - counts[a] || (x < y ? -1 : x > y ? 1 : 0);
-      });
-    }
-    if (group.limit) ids = ids.slice(0, group.limit);
-    var out = ids.map(function (id) { return { value: group.values[id], label: group.label(id), count: counts[id] }; });
-    state[group.key].forEach(function (v) {
-      if (out.some(function (item) { return item.value === v; })) return;
-      var id = group.index.get(v);
-      out.push({ value: v, label: id === undefined ? v : group.label(id), count: 0 });
-    });
-    return out;
+    return countedValues(group, counts, state[group.key]);
   }
 
   /* The filter panel, updated in place: each group's fieldset and each value's label are
@@ -456,7 +477,7 @@ function startSearchPage() {
      than the whole panel. The counts are computed only while the panel is open; the
      tags, in a disclosure of their own, only while it is open too. */
   var facetParts = null;
-  function renderFacets(hits) {
+  function renderFacets(view) {
     if (!facetsBox) return;
     var active = document.activeElement;
     var focusKey = active && active.getAttribute && active.getAttribute('data-facet') !== null
@@ -465,7 +486,10 @@ function startSearchPage() {
     var selected = FACET_KEYS.reduce(function (n, key) { return n + state[key].length; }, 0);
     setText(panel.title, selected ? 'Filter (' + selected + ' selected)' : 'Filter');
     if (!panel.details.open || !meta) return;
-    if (!facets) {
+    /* a listing's counts (lists/), or the columns' over the hits */
+    var listing = view.listing || null;
+    var shownGroups = listing ? listingGroups(listing) : groups;
+    if (!listing && !facets) {
       panelNote('Loading the filters…');
       loadFacets().catch(function (error) {
         panelNote('The filters could not be loaded (' + (error && error.message ? error.message : 'unknown error') + ').');
@@ -477,9 +501,10 @@ function startSearchPage() {
     var body = panel.body;
     var tagBox = panel.tags;
     var refocus = null;
-    var masks = filterMasks();
+    var masks = listing ? null : filterMasks();
+    var tagsKnown = !!(listing || tagData);
     var at = 0; /* the panel's children in order: the fieldsets listed, then the button */
-    if (!tagData) {
+    if (!tagsKnown) {
       setText(tagBox.note, tagBox.details.open ? 'Loading the tags…' : '');
       tagBox.note.hidden = !tagBox.details.open;
       if (tagBox.details.open) {
@@ -490,12 +515,12 @@ function startSearchPage() {
     } else {
       tagBox.note.hidden = true;
     }
-    groups.forEach(function (group, g) {
+    shownGroups.forEach(function (group, g) {
       var isTag = group.key === 'tag';
       /* the tags' disclosure comes second, loaded or not */
-      if (isTag || (g === 1 && !tagData)) placeAt(body, tagBox.details, at++);
+      if (isTag || (g === 1 && !tagsKnown)) placeAt(body, tagBox.details, at++);
       if (isTag && !tagBox.details.open) return;
-      var values = facetCounts(hits, g, masks);
+      var values = listing ? countedValues(group, group.counts, state[group.key]) : facetCounts(view.hits, g, masks);
       var parts = facetParts.groups.get(group.key);
       var home = isTag ? tagBox.details : body;
       if (values.length === 0) {
@@ -594,7 +619,7 @@ function startSearchPage() {
     var tagNote = el('p', 'facet-note');
     tagNote.hidden = true;
     tagDetails.appendChild(tagNote);
-    var refresh = function () { if (shownHits) renderFacets(shownHits); };
+    var refresh = function () { if (shownView) renderFacets(shownView); };
     details.addEventListener('toggle', refresh);
     tagDetails.addEventListener('toggle', refresh);
     facetsBox.textContent = '';
@@ -740,12 +765,14 @@ function startSearchPage() {
     ui.sort.value = state.sort;
     var q = state.q.trim();
     var sorted = view.sorted;
+    /* a listing's view holds its first page (sorted), and how many modules it has */
+    var total = view.total === undefined ? sorted.length : view.total;
     var filtered = hasFilters(state);
 
     renderCorrection(view);
-    ui.empty.hidden = !view.list || sorted.length > 0;
+    ui.empty.hidden = !view.list || total > 0;
     ui.empty.textContent = '';
-    if (view.list && sorted.length === 0) {
+    if (view.list && total === 0) {
       ui.empty.appendChild(el('p', 'search-empty-title', q ? 'No modules match “' + q + '”' + (filtered ? ' with the selected filters.' : '.') : 'No modules match the selected filters.'));
       ui.empty.appendChild(el('p', null, 'Try fewer or shorter words, or remove a filter.'));
       var reset = el('button', 'button', 'Reset the search');
@@ -793,24 +820,24 @@ function startSearchPage() {
     };
     var finish = function () {
       if (number !== renders) return;
-      shownHits = view.hits;
-      renderFacets(view.hits);
+      shownView = view;
+      renderFacets(view);
       var status;
       if (!view.list) {
         status = plural(meta.docCount, 'module', 'modules') + ' in the catalogue: type to search, or pick a filter';
       } else if (q) {
-        status = plural(sorted.length, 'module matches', 'modules match') + ' “' + q + '”' + (filtered ? ' with the selected filters' : '');
+        status = plural(total, 'module matches', 'modules match') + ' “' + q + '”' + (filtered ? ' with the selected filters' : '');
       } else if (filtered) {
-        status = plural(sorted.length, 'module has', 'modules have') + ' the selected filters';
+        status = plural(total, 'module has', 'modules have') + ' the selected filters';
       } else {
-        status = 'All ' + plural(sorted.length, 'module', 'modules');
+        status = 'All ' + plural(total, 'module', 'modules');
       }
       ui.status.textContent = status + '.';
       document.title = q ? '“' + q + '” · ' + baseTitle : baseTitle;
       /* the first cards while typing: the others are still to come */
       if (partial) ui.list.setAttribute('aria-busy', 'true');
       else ui.list.removeAttribute('aria-busy');
-      var left = sorted.length - Math.min(shown, sorted.length);
+      var left = total - Math.min(shown, total);
       ui.more.hidden = left <= 0 || !!partial; /* below the cards still to come */
       ui.more.textContent = left > 0 ? 'Show ' + plural(Math.min(left, PAGE_SIZE), 'more module', 'more modules') : '';
       if (after) after();

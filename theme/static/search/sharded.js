@@ -3,6 +3,7 @@
    `openIndex(metaUrl)`, which opens it in a page with fetch (once per URL). */
 import { hasOwn, NOTHING, makePipeline, queryTerms, compareTerms, unreachable } from './text.js';
 import { configure, expands, score, DenseScores } from './engine.js';
+import { fnv1a } from './typo.js';
 
 /* ---------------------------------------------------------------- the sharded index
 
@@ -58,6 +59,7 @@ export function ShardedIndex(meta, load) {
   this.textLoads = new Map(); /* doc -> promise */
   this.sortKeys = null; /* sort.json */
   this.sortLoad = null;
+  this.listLoads = new Map(); /* k -> promise of lists/<k>.json */
   this.decoded = new Map(); /* field + "\n" + term -> postings */
 }
 
@@ -438,6 +440,39 @@ ShardedIndex.prototype.loadSort = function () {
     });
   }
   return this.sortLoad;
+};
+
+/* The listing without a query of one filter value (`key` a URL parameter of the
+   search page, `value` one of its values; both '' for no filter), from
+   lists/<fnv1a(key + "\0" + value) mod meta.lists>.json: a promise of {key, value,
+   count, docs (the first page, newest first), cards (their docs/<doc>.json), groups (the
+   filter counts)}, or of null when no module has that value (or the index has no
+   listings). The cards join the result data (`row`). */
+ShardedIndex.prototype.loadListing = function (key, value) {
+  var self = this;
+  var buckets = this.meta.lists;
+  if (!(buckets > 0)) return Promise.resolve(null);
+  var k = fnv1a(key + '\u0000' + value) % buckets;
+  var load = this.listLoads.get(k);
+  if (!load) {
+    load = this.fetch('lists/' + k + '.json').then(function (entries) {
+      if (!Array.isArray(entries)) throw new Error('search-index/lists/' + k + '.json is not a list');
+      return entries;
+    });
+    load.catch(function () { self.listLoads.delete(k); });
+    this.listLoads.set(k, load);
+  }
+  return load.then(function (entries) {
+    var entry = entries.find(function (e) { return e && e.key === key && e.value === value; }) || null;
+    if (!entry) return null;
+    if (!Array.isArray(entry.docs) || !Array.isArray(entry.cards) || entry.cards.length !== entry.docs.length || !entry.groups) {
+      throw new Error('search-index/lists/' + k + '.json: the listing of ' + key + '=' + value + ' is not what it should be');
+    }
+    entry.docs.forEach(function (doc, i) {
+      if (!self.rows.has(doc) && Array.isArray(entry.cards[i]) && entry.cards[i].length >= 8) self.rows.set(doc, entry.cards[i]);
+    });
+    return entry;
+  });
 };
 
 /* elasticlunr's answer: a promise of [{ref, score}], best first. Loads the shards the
