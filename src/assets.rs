@@ -8,6 +8,8 @@
 //! its bytes after that rewrite: a changed module renames every module importing it.
 //! `package.json` files (Node's `{"type": "module"}` for the tests) are not published.
 
+mod bundle;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -43,6 +45,7 @@ pub fn collect(static_dir: &Path, generated: Vec<(String, Vec<u8>)>) -> Result<A
         }
     }
     sources.extend(generated);
+    bundle_modules(&mut sources);
     link_modules(&mut sources).map_err(|e| Error::Io {
         path: static_dir.join(e.module()),
         action: "link the imports of",
@@ -59,6 +62,21 @@ pub fn collect(static_dir: &Path, generated: Vec<(String, Vec<u8>)>) -> Result<A
         assets.files.push(OutputFile { path, bytes });
     }
     Ok(assets)
+}
+
+/// Replaces each module with imports by its bundle (bundle.rs), where its graph allows.
+fn bundle_modules(sources: &mut [(String, Vec<u8>)]) {
+    let index: HashMap<&str, usize> = sources.iter().enumerate().map(|(i, (n, _))| (n.as_str(), i)).collect();
+    let resolve_in = |module: usize, spec: &str| {
+        let dir = sources[module].0.rsplit_once('/').map_or("", |(d, _)| d);
+        resolve(dir, spec).and_then(|t| index.get(t.as_str()).copied())
+    };
+    let mut bundled: Vec<(usize, Vec<u8>)> = bundle::bundles(sources, resolve_in, is_module).into_iter().collect();
+    bundled.sort_by_key(|b| b.0);
+    drop(index);
+    for (i, bytes) in bundled {
+        sources[i].1 = bytes;
+    }
 }
 
 /// A script without its comments and needless spaces (the minifier crate's token-level
@@ -409,7 +427,7 @@ mod tests {
     }
 
     #[test]
-    fn collect_links_modules_and_skips_package_json() {
+    fn collect_bundles_or_links_modules_and_skips_package_json() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("search")).unwrap();
         std::fs::write(dir.path().join("search/package.json"), "{\"type\": \"module\"}\n").unwrap();
@@ -417,6 +435,21 @@ mod tests {
         std::fs::write(dir.path().join("search/engine.js"), ENGINE).unwrap();
         let assets = collect(dir.path(), Vec::new()).unwrap();
         assert_eq!(assets.map.keys().collect::<Vec<_>>(), ["search/engine.js", "search/text.js"]);
+        let file = |name: &str| {
+            let f = assets.files.iter().find(|f| f.path == assets.map[name]).unwrap();
+            String::from_utf8_lossy(&f.bytes).into_owned()
+        };
+        // engine.js imports in the forms bundle.rs knows: one file, text.js inlined.
+        let engine = file("search/engine.js");
+        assert!(
+            !engine.contains("import") && engine.contains("const A=1") && engine.contains("export const{B}"),
+            "{engine}"
+        );
+
+        // A re-export is no form it knows: engine.js stays a module importing text.js.
+        std::fs::write(dir.path().join("search/engine.js"), format!("{ENGINE}export {{ A }} from './text.js';\n"))
+            .unwrap();
+        let assets = collect(dir.path(), Vec::new()).unwrap();
         let engine = assets.files.iter().find(|f| f.path == assets.map["search/engine.js"]).unwrap();
         let text_js = assets.map["search/text.js"].rsplit('/').next().unwrap();
         // (minified: `from'./text.<hash>.js'`)

@@ -297,7 +297,9 @@ impl SearchIndex {
         );
         let modules = self.modules(site);
         let lists = list_files(site, &modules);
-        let layout = ShardLayout { terms, firsts, fuzzy: fuzzy::Layout::new(&fuzzy_files), suffix, lists: lists.len() };
+        let lists_written = lists.iter().map(|f| f.path.clone()).collect();
+        let layout =
+            ShardLayout { terms, firsts, fuzzy: fuzzy::Layout::new(&fuzzy_files), suffix, lists: lists_written };
         for (k, bytes) in fuzzy_files.into_iter().enumerate() {
             out.push(OutputFile { path: fuzzy_path(k), bytes });
         }
@@ -587,8 +589,9 @@ impl SearchIndex {
         }
         let modules = self.modules(site);
         let lists = list_files(site, &modules);
-        removed.extend((lists.len()..layout.lists).map(listing::path));
-        layout.lists = lists.len();
+        let written: std::collections::HashSet<&str> = lists.iter().map(|f| f.path.as_str()).collect();
+        removed.extend(layout.lists.iter().filter(|p| !written.contains(p.as_str())).cloned());
+        layout.lists = lists.iter().map(|f| f.path.clone()).collect();
         files.extend(lists);
         files.push(OutputFile { path: "search-index/meta.json".into(), bytes: self.meta_json(layout) });
         files.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
@@ -626,7 +629,7 @@ impl SearchIndex {
             "facets": "facets.json",
             "tags": "tags.json",
             "sort": "sort.json",
-            "lists": layout.lists,
+            "lists": layout.lists.len(),
             "text": text::CAP,
         });
         // Absent for an empty vocabulary or term list: the client's "feature off".
@@ -708,8 +711,8 @@ pub struct ShardLayout {
     firsts: Vec<String>,
     fuzzy: fuzzy::Layout,
     suffix: suffix::Layout,
-    /// How many `lists/` files there are (meta.json's `lists`).
-    lists: usize,
+    /// The `lists/` files written (their number is meta.json's `lists`).
+    lists: Vec<String>,
 }
 
 impl ShardLayout {

@@ -1,4 +1,4 @@
-//! `search-index/lists/<k>.json`: the listing without a query, precomputed. For every
+//! `search-index/lists/<hash>.json`: the listing without a query, precomputed. For every
 //! value of every filter (and for no filter), the modules that have it, newest first: how
 //! many, the first page's result cards, and the filter panel's exact counts over them. A
 //! page opened with one filter (`search/?task=Computer%20Vision`, the links of a module
@@ -144,9 +144,8 @@ impl Columns {
 /// and its documents newest first.
 type Wanted<'a> = (Option<(usize, usize)>, &'a [u32]);
 
-/// The files of `search-index/lists/` (a power of two of them, at least as many as
-/// listings: meta.json's `lists`): each listing lives in file `fnv1a32(key + "\0" + value) mod buckets`, every
-/// file is written (`[]` when empty). `order` is the documents newest first (ties by
+/// The files of `search-index/lists/`: listing `key=value` lives in the file named by
+/// `fnv1a32(key + "\0" + value)` in 8 hex digits, with any other listing of that hash. `order` is the documents newest first (ties by
 /// title); `card(doc)` a document's result card, as `docs/<doc>.json` holds it.
 pub fn files(
     site: &Site,
@@ -194,21 +193,21 @@ pub fn files(
             (format!("{key}\u{0}{value}"), json)
         })
         .collect();
-    let buckets = listings.len().next_power_of_two();
-    let mut files: Vec<Vec<&serde_json::Value>> = vec![Vec::new(); buckets];
+    // One file per listing, named by the hash of its key and value (so that a page can
+    // ask for it before it has read meta.json); listings whose hashes collide share it.
+    let mut files: std::collections::BTreeMap<u32, Vec<&serde_json::Value>> = Default::default();
     for (name, json) in &listings {
-        files[fnv1a32(name.encode_utf16()) as usize % buckets].push(json);
+        files.entry(fnv1a32(name.encode_utf16())).or_default().push(json);
     }
     files
         .into_iter()
-        .enumerate()
-        .map(|(k, entries)| OutputFile { path: path(k), bytes: serde_json::to_vec(&entries).unwrap_or_default() })
+        .map(|(hash, entries)| OutputFile { path: path(hash), bytes: serde_json::to_vec(&entries).unwrap_or_default() })
         .collect()
 }
 
-/// The file of bucket `k`.
-pub fn path(k: usize) -> String {
-    format!("search-index/lists/{k}.json")
+/// The file of the listings whose `key + "\0" + value` hashes to `hash`.
+pub fn path(hash: u32) -> String {
+    format!("search-index/lists/{hash:08x}.json")
 }
 
 /// The documents newest first, ties by title rank (`title[doc]`): the listing's order.

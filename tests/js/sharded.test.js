@@ -391,11 +391,11 @@ test('lists/: every filter value\'s count, first page and panel counts are the c
   let listed = 0;
   for (const t of targets) {
     const label = `${t.key}=${t.value}`;
-    const listing = await index.loadListing(t.key, t.value);
     if (t.docs.length === 0) {
-      assert.equal(listing, null, `${label}: no module, no listing`);
+      await assert.rejects(index.loadListing(t.key, t.value), `${label}: no module, no listing file`);
       continue;
     }
+    const listing = await index.loadListing(t.key, t.value);
     listed += 1;
     assert.ok(listing, `${label}: a listing`);
     assert.equal(listing.count, t.docs.length, `${label}: its count`);
@@ -411,11 +411,18 @@ test('lists/: every filter value\'s count, first page and panel counts are the c
         `${label}: the ${group.key} counts`);
     });
   }
-  assert.equal(await index.loadListing('tag', 'no-such-tag'), null, 'a value no module has');
+  await assert.rejects(index.loadListing('tag', 'no-such-tag'), 'a value no module has: no file');
   assert.ok(listed > 150, `${listed} listings`);
+  const { listingPath } = await import(require('./lib/client').moduleUrl('sharded.js'));
+  assert.equal(listingPath('task', 'Computer Vision'), 'lists/bb9caa23.json', 'named by fnv1a32 in 8 hex digits');
   const files = fs.readdirSync(path.join(search.dir, 'search-index', 'lists'));
-  assert.equal(files.length, meta.lists, 'meta.json\'s lists: every file is written');
-  assert.equal(meta.lists & (meta.lists - 1), 0, 'a power of two');
-  const entries = files.reduce((n, f) => n + load(`lists/${f}`).length, 0);
+  assert.equal(files.length, meta.lists, 'meta.json\'s lists: the number of files');
+  let entries = 0;
+  for (const f of files) {
+    for (const e of load(`lists/${f}`)) {
+      assert.equal(listingPath(e.key, e.value), `lists/${f}`, `${e.key}=${e.value} is in its file`);
+      entries += 1;
+    }
+  }
   assert.equal(entries, listed, 'no listing but those');
 });

@@ -2,9 +2,12 @@
    template loads. It reads search-index/ through sharded.js and adds what elasticlunr
    lacks on top of it: the last word typed matched as a prefix, facets, sorting, the
    state in the URL. Every text from the data reaches the page through textContent or
-   attributes, never as HTML. */
+   attributes, never as HTML. It imports header.js (the header's box) so that the page
+   loads one script: the build publishes each entry module with its imports inlined
+   (src/assets/bundle.rs), and two entries on one page would each open the index. */
+import './header.js';
 import { NOTHING, queryTerms } from './text.js';
-import { openIndex } from './sharded.js';
+import { openIndex, prefetchListing } from './sharded.js';
 import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
 import { SUFFIX_MIN } from './typo.js';
 import { nextTask, afterFrame, soon, beginBurst, SLICE_MS, BURST_SLICE_MS } from './tasks.js';
@@ -236,6 +239,9 @@ function startSearchPage() {
     var advance = function () {
       if (number !== updates) return;
       if (!engine) {
+        /* a listing's file is named by its filter alone: fetched beside meta.json */
+        var early = loading ? null : listingTarget();
+        if (early) prefetchListing(metaUrl, early.key, early.value);
         loadMeta().then(step, failed);
         return;
       }
@@ -409,13 +415,13 @@ function startSearchPage() {
      first, the first page, at most one filter value (none: key and value ''), and some
      of the columns the page would count over not loaded (once they are, they answer). */
   function listingTarget() {
-    if (state.q.trim() || state.sort === 'title' || shown !== PAGE_SIZE || !meta.lists) return null;
+    if (state.q.trim() || state.sort === 'title' || shown !== PAGE_SIZE || (meta && !meta.lists)) return null;
     var picked = [];
     FACET_KEYS.forEach(function (key) {
       state[key].forEach(function (v) { picked.push({ key: key, value: v }); });
     });
     if (picked.length > 1 || (picked.length === 0 && state.sort !== 'newest')) return null;
-    if (engine.sortKeys && facets && (tagData || !state.tag.length)) return null;
+    if (engine && engine.sortKeys && facets && (tagData || !state.tag.length)) return null;
     return picked[0] || { key: '', value: '' };
   }
 
@@ -842,8 +848,15 @@ function startSearchPage() {
       ui.more.textContent = left > 0 ? 'Show ' + plural(Math.min(left, PAGE_SIZE), 'more module', 'more modules') : '';
       if (after) after();
     };
-    if (first < cards.length) afterFrame(rest);
-    else finish();
+    if (first < cards.length && !view.listing) {
+      afterFrame(rest);
+    } else {
+      /* a listing (lists/): every card's data came in one file and no key waits, so
+         the page is drawn whole in one task, not its first cards a frame early */
+      draw(first, cards.length);
+      drawn = cards.length;
+      finish();
+    }
   }
 
   /* "Showing results for satellite. Search instead for satelite": when words of the

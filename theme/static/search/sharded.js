@@ -59,7 +59,7 @@ export function ShardedIndex(meta, load) {
   this.textLoads = new Map(); /* doc -> promise */
   this.sortKeys = null; /* sort.json */
   this.sortLoad = null;
-  this.listLoads = new Map(); /* k -> promise of lists/<k>.json */
+  this.listLoads = new Map(); /* lists/<hash>.json -> its promise */
   this.decoded = new Map(); /* field + "\n" + term -> postings */
 }
 
@@ -442,31 +442,36 @@ ShardedIndex.prototype.loadSort = function () {
   return this.sortLoad;
 };
 
+/* The file of lists/ that holds the listing of `key` = `value` (with any other listing
+   whose key and value hash the same): lists/<fnv1a(key + "\0" + value), 8 hex digits>.json. */
+export function listingPath(key, value) {
+  return 'lists/' + ('0000000' + fnv1a(key + '\u0000' + value).toString(16)).slice(-8) + '.json';
+}
+
 /* The listing without a query of one filter value (`key` a URL parameter of the
    search page, `value` one of its values; both '' for no filter), from
-   lists/<fnv1a(key + "\0" + value) mod meta.lists>.json: a promise of {key, value,
-   count, docs (the first page, newest first), cards (their docs/<doc>.json), groups (the
-   filter counts)}, or of null when no module has that value (or the index has no
-   listings). The cards join the result data (`row`). */
+   listingPath(key, value): a promise of {key, value, count, docs (the first page,
+   newest first), cards (their docs/<doc>.json), groups (the filter counts)}, or of null
+   when the index has no listings (meta.lists). A value no module has has no file: the
+   promise rejects. The cards join the result data (`row`). */
 ShardedIndex.prototype.loadListing = function (key, value) {
   var self = this;
-  var buckets = this.meta.lists;
-  if (!(buckets > 0)) return Promise.resolve(null);
-  var k = fnv1a(key + '\u0000' + value) % buckets;
-  var load = this.listLoads.get(k);
+  if (!(this.meta.lists > 0)) return Promise.resolve(null);
+  var file = listingPath(key, value);
+  var load = this.listLoads.get(file);
   if (!load) {
-    load = this.fetch('lists/' + k + '.json').then(function (entries) {
-      if (!Array.isArray(entries)) throw new Error('search-index/lists/' + k + '.json is not a list');
+    load = this.fetch(file).then(function (entries) {
+      if (!Array.isArray(entries)) throw new Error('search-index/' + file + ' is not a list');
       return entries;
     });
-    load.catch(function () { self.listLoads.delete(k); });
-    this.listLoads.set(k, load);
+    load.catch(function () { self.listLoads.delete(file); });
+    this.listLoads.set(file, load);
   }
   return load.then(function (entries) {
     var entry = entries.find(function (e) { return e && e.key === key && e.value === value; }) || null;
     if (!entry) return null;
     if (!Array.isArray(entry.docs) || !Array.isArray(entry.cards) || entry.cards.length !== entry.docs.length || !entry.groups) {
-      throw new Error('search-index/lists/' + k + '.json: the listing of ' + key + '=' + value + ' is not what it should be');
+      throw new Error('search-index/' + file + ': the listing of ' + key + '=' + value + ' is not what it should be');
     }
     entry.docs.forEach(function (doc, i) {
       if (!self.rows.has(doc) && Array.isArray(entry.cards[i]) && entry.cards[i].length >= 8) self.rows.set(doc, entry.cards[i]);
@@ -510,6 +515,24 @@ export function searchOptions(meta) {
 }
 
 var opened = new Map(); /* meta.json's URL -> the promise of openIndex */
+var early = new Map(); /* a file's URL -> the promise of its JSON, fetched before meta.json */
+
+/* The absolute URL of meta.json (relative URLs are the page's). */
+function metaHref(metaUrl) {
+  return typeof document !== 'undefined' && document.baseURI ? new URL(metaUrl, document.baseURI).href : metaUrl;
+}
+
+/* Fetches the lists/ file of `key` = `value` beside meta.json rather than after it (a
+   page opened with one filter needs both); the index opened from `metaUrl` reads that
+   fetch when it asks for the file. */
+export function prefetchListing(metaUrl, key, value) {
+  var url = metaHref(metaUrl).replace(/[^\/]*$/, '') + listingPath(key, value);
+  if (!early.has(url)) {
+    var load = fetchJson(url);
+    load.catch(function () {}); /* the index sees the failure when it asks */
+    early.set(url, load);
+  }
+}
 
 /* Opens search-index/ from its meta.json URL (relative URLs are the page's):
    a promise of {index: a ShardedIndex fetching the other files beside meta.json,
@@ -518,12 +541,17 @@ var opened = new Map(); /* meta.json's URL -> the promise of openIndex */
    shards); a failure (network, HTTP, a meta.json of another version) is not kept, so
    the next call tries again. */
 export function openIndex(metaUrl) {
-  var url = typeof document !== 'undefined' && document.baseURI ? new URL(metaUrl, document.baseURI).href : metaUrl;
+  var url = metaHref(metaUrl);
   var pending = opened.get(url);
   if (pending) return pending;
   var base = url.replace(/[^\/]*$/, '');
   pending = fetchJson(url).then(function (meta) {
-    var index = new ShardedIndex(meta, function (path) { return fetchJson(base + path); });
+    var index = new ShardedIndex(meta, function (path) {
+      var fetched = early.get(base + path);
+      if (!fetched) return fetchJson(base + path);
+      early.delete(base + path);
+      return fetched;
+    });
     return { index: index, meta: meta, options: searchOptions(meta), url: url };
   });
   opened.set(url, pending);
