@@ -296,7 +296,8 @@ impl SearchIndex {
             || rayon::join(|| suffix::Layout::build(terms.iter().cloned()), || fuzzy::shards(&words)),
         );
         let modules = self.modules(site);
-        let lists = list_files(site, &modules);
+        let keys = sort_keys(&modules);
+        let lists = list_files(site, &modules, &keys);
         let lists_written = lists.iter().map(|f| f.path.clone()).collect();
         let layout =
             ShardLayout { terms, firsts, fuzzy: fuzzy::Layout::new(&fuzzy_files), suffix, lists: lists_written };
@@ -311,7 +312,7 @@ impl SearchIndex {
         out.push(OutputFile { path: "search-index/facets.json".into(), bytes: facets_json(site, &modules) });
         out.push(OutputFile { path: "search-index/tags.json".into(), bytes: tags_json(&modules) });
         out.extend(self.length_files(0..self.refs.len().div_ceil(self.length_chunk())));
-        out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
+        out.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&keys).into_bytes() });
         (out, layout)
     }
 
@@ -588,7 +589,8 @@ impl SearchIndex {
             removed.extend(delta.remove.map(path));
         }
         let modules = self.modules(site);
-        let lists = list_files(site, &modules);
+        let keys = sort_keys(&modules);
+        let lists = list_files(site, &modules, &keys);
         let written: std::collections::HashSet<&str> = lists.iter().map(|f| f.path.as_str()).collect();
         removed.extend(layout.lists.iter().filter(|p| !written.contains(p.as_str())).cloned());
         layout.lists = lists.iter().map(|f| f.path.clone()).collect();
@@ -604,7 +606,7 @@ impl SearchIndex {
             docs.filter_map(|doc| modules.get(doc).map(|m| doc_file(site, doc, m, rendered.get(&self.refs[doc]))))
                 .flatten(),
         );
-        files.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&modules).into_bytes() });
+        files.push(OutputFile { path: "search-index/sort.json".into(), bytes: sort_json(&keys).into_bytes() });
         Updated { files, removed }
     }
 
@@ -786,8 +788,7 @@ fn is_array_index(s: &str) -> bool {
 }
 
 /// `{"created": [days since 1970-01-01], "title": [rank]}` per document.
-fn sort_json(modules: &[&Module]) -> String {
-    let (created, rank) = sort_keys(modules);
+fn sort_json((created, rank): &(Vec<i64>, Vec<usize>)) -> String {
     serde_json::json!({ "created": created, "title": rank }).to_string()
 }
 
@@ -806,9 +807,8 @@ fn sort_keys(modules: &[&Module]) -> (Vec<i64>, Vec<usize>) {
 }
 
 /// `search-index/lists/`: the listing without a query, per filter value ([`listing`]).
-fn list_files(site: &Site, modules: &[&Module]) -> Vec<OutputFile> {
-    let (created, rank) = sort_keys(modules);
-    let order = listing::newest_first(&created, &rank);
+fn list_files(site: &Site, modules: &[&Module], (created, rank): &(Vec<i64>, Vec<usize>)) -> Vec<OutputFile> {
+    let order = listing::newest_first(created, rank);
     listing::files(site, modules, &order, |doc| card_row(site, modules[doc]))
 }
 
