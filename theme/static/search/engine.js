@@ -217,36 +217,43 @@ MapScores.prototype.forEach = function (fn) {
   this.map.forEach(function (value, key) { fn(key, value); });
 };
 
-/* For keys 0..n-1: values in a typed array, the keys in insertion order in a list. */
+/* For keys 0..n-1: the values in a typed array, the keys in insertion order in
+   another. A key is held when its stamp is the table's generation, so that emptying the
+   table is one increment, not a pass over the keys it held. The scorers' hot loops
+   (tolerant.js) read and write these arrays directly: a method call per posting is most
+   of a first query's time while the code is still cold. */
 export function DenseScores(n) {
   this.values = new Float64Array(n);
-  this.held = new Uint8Array(n);
-  this.keys = [];
+  this.stamp = new Uint32Array(n);
+  this.gen = 1;
+  this.keys = new Int32Array(n);
   this.size = 0;
 }
 DenseScores.prototype.get = function (key) {
-  return this.held[key] ? this.values[key] : undefined;
+  return this.stamp[key] === this.gen ? this.values[key] : undefined;
 };
 DenseScores.prototype.set = function (key, value) {
-  if (!this.held[key]) {
-    this.held[key] = 1;
-    this.keys.push(key);
-    this.size += 1;
+  if (this.stamp[key] !== this.gen) {
+    this.stamp[key] = this.gen;
+    this.keys[this.size++] = key;
   }
   this.values[key] = value;
 };
-/* Empties the scores in time proportional to their number (reused, no new arrays). */
+/* Empties the table in constant time (reused, no new arrays). */
 DenseScores.prototype.clear = function () {
-  var keys = this.keys;
-  for (var i = 0; i < keys.length; i++) this.held[keys[i]] = 0;
-  keys.length = 0;
+  if (this.gen === 0xffffffff) {
+    this.stamp.fill(0);
+    this.gen = 0;
+  }
+  this.gen += 1;
   this.size = 0;
   return this;
 };
 DenseScores.prototype.forEach = function (fn) {
   var keys = this.keys;
   var values = this.values;
-  for (var i = 0; i < keys.length; i++) fn(keys[i], values[keys[i]]);
+  var size = this.size;
+  for (var i = 0; i < size; i++) fn(keys[i], values[keys[i]]);
 };
 
 /* The number JavaScript reads a property key as when it is an array index (a

@@ -35,8 +35,12 @@ Ranking.prototype.compare = function (a, b) {
 Ranking.prototype.sortFirst = function (k) {
   var n = this.length;
   if (k <= this.exact) return;
-  var self = this;
-  var cmp = function (a, b) { return self.compare(a, b); };
+  /* compare's order, without a method call per comparison (cold code, 10,000 hits) */
+  var held = this.held;
+  var score = this.score;
+  var cmp = this.tiers
+    ? function (a, b) { return (held[b] - held[a]) || (score[b] - score[a]) || (a - b); }
+    : function (a, b) { return (score[b] - score[a]) || (a - b); };
   var want = Math.min(n, Math.max(k, PICK_MIN, this.exact * 4));
   if (want * 4 >= n) {
     var all = new Uint32Array(n);
@@ -49,14 +53,13 @@ Ranking.prototype.sortFirst = function (k) {
   /* a heap of the best `want` seen, the worst of them at its root */
   var heap = new Uint32Array(want);
   var size = 0;
-  var worse = function (a, b) { return cmp(a, b) > 0; };
   var siftDown = function (at) {
     for (;;) {
       var l = 2 * at + 1;
       if (l >= size) return;
       var r = l + 1;
-      var c = r < size && worse(heap[r], heap[l]) ? r : l;
-      if (!worse(heap[c], heap[at])) return;
+      var c = r < size && cmp(heap[r], heap[l]) > 0 ? r : l;
+      if (!(cmp(heap[c], heap[at]) > 0)) return;
       var t = heap[c];
       heap[c] = heap[at];
       heap[at] = t;
@@ -69,7 +72,7 @@ Ranking.prototype.sortFirst = function (k) {
       heap[at] = p;
       while (at > 0) {
         var up = (at - 1) >> 1;
-        if (!worse(heap[at], heap[up])) break;
+        if (!(cmp(heap[at], heap[up]) > 0)) break;
         var s = heap[up];
         heap[up] = heap[at];
         heap[at] = s;

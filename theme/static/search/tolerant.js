@@ -252,9 +252,107 @@ export function prepare(index, query, options) {
 }
 
 function copyScores(index, from) {
-  var to = index.scores();
-  from.forEach(function (key, value) { to.set(key, value); });
+  return copyInto(index.scores(), from);
+}
+
+/* The hot loops of a ranking, on DenseScores's arrays (engine.js) rather than through
+   its methods, each a function of its own that takes every array it touches: at 10,000
+   modules a first query runs them some hundred thousand times while the code is cold.
+   A call per posting was most of that time; and a loop inside a larger function gets
+   optimized in the middle of its run, then thrown away at the first line after it that
+   had not run yet (V8's "insufficient type feedback"), to be compiled again, on a
+   machine whose other core is busy with the page. Each does what the method calls did,
+   in the same order of operations (the scores stay bit for bit); each returns the
+   table's new size. */
+
+/* table[key] += 1 (a new key: 1), for the keys of a posting list. */
+function countLoop(keys, count, values, stamp, gen, order, size) {
+  for (var i = 0; i < count; i++) {
+    var key = keys[i];
+    if (stamp[key] === gen) {
+      values[key] = values[key] + 1;
+    } else {
+      stamp[key] = gen;
+      order[size++] = key;
+      values[key] = 1;
+    }
+  }
+  return size;
+}
+
+function bitLoop(keys, count, direct, bit) {
+  for (var i = 0; i < count; i++) direct[keys[i]] |= bit;
+}
+
+/* table[key] += tf x idf x norm x penalty, the norm 1 / sqrt(length) (1 for 0). */
+function scoreLoop(keys, tfs, count, lengths, idf, penalty, values, stamp, gen, order, size) {
+  for (var i = 0; i < count; i++) {
+    var key = keys[i];
+    var length = lengths[key];
+    var s = tfs[i] * idf * (length !== 0 ? 1 / Math.sqrt(length) : 1) * penalty;
+    if (stamp[key] === gen) {
+      values[key] = values[key] + s;
+    } else {
+      stamp[key] = gen;
+      order[size++] = key;
+      values[key] = s;
+    }
+  }
+  return size;
+}
+
+/* table[key] = from[key] (times `boost`, added to what it holds when `add`), for every
+   key of `from` in its order: set, engine.js's combine (OR), the fields' total. */
+function mergeLoop(fromKeys, fromValues, fromSize, boost, add, values, stamp, gen, order, size) {
+  for (var i = 0; i < fromSize; i++) {
+    var key = fromKeys[i];
+    if (stamp[key] === gen) {
+      values[key] = add ? values[key] + fromValues[key] * boost : fromValues[key] * boost;
+    } else {
+      stamp[key] = gen;
+      order[size++] = key;
+      values[key] = fromValues[key] * boost;
+    }
+  }
+  return size;
+}
+
+/* coordNorm: score x (query words held) / (query words). */
+function coordLoop(keys, size, values, held, heldStamp, heldGen, n) {
+  for (var i = 0; i < size; i++) {
+    var key = keys[i];
+    if (heldStamp[key] === heldGen) values[key] = values[key] * held[key] / n;
+  }
+}
+
+/* The first `size` of `keys` as an Array. */
+function listOf(keys, size) {
+  var out = new Array(size);
+  for (var i = 0; i < size; i++) out[i] = keys[i];
+  return out;
+}
+
+/* Per hit (position i of `keys`): its score, whether it holds every word itself (its
+   bits of `direct` are `all`), and i (the permutation to sort). */
+function hitsLoop(keys, n, totals, direct, all, score, held, perm) {
+  for (var i = 0; i < n; i++) {
+    var key = keys[i];
+    score[i] = totals[key];
+    held[i] = all >= 0 && direct[key] === all ? 1 : 0;
+    perm[i] = i;
+  }
+}
+
+/* to = from (set, key by key, in from's order). */
+function copyInto(to, from) {
+  to.size = mergeLoop(from.keys, from.values, from.size, 1, false, to.values, to.stamp, to.gen, to.keys, to.size);
   return to;
+}
+
+/* total[key] += add[key], every key of `add` in its order: engine.js's combine, OR. */
+function addInto(total, add) {
+  total.size = mergeLoop(add.keys, add.values, add.size, 1, true, total.values, total.stamp, total.gen, total.keys, total.size);
+  return total;
 }
 
 /* One field's scores (elasticlunr's fieldScores, engine.js) with the plan's
@@ -263,7 +361,8 @@ function copyScores(index, from) {
 function* fieldScores(index, units, field, fc, prefixLast, direct, scratch) {
   if (fc.boost === 0) return null;
   var and = fc.bool == 'AND'; // eslint-disable-line eqeqeq
-  var norms = index.norms(field);
+  /* the field's lengths, as the postings decoded so far give them (the norms' input) */
+  var lengths = index.lengthsOf(field);
   var scores = null;
   var found = scratch.found.clear();
   var n = units.length;
@@ -284,25 +383,14 @@ function* fieldScores(index, units, field, fc, prefixLast, direct, scratch) {
       keys = k2;
       tfs = t2;
     }
-    var i;
-    var key;
-    var before;
+    var count = keys.length;
     if (counts) {
-      for (i = 0; i < keys.length; i++) {
-        key = keys[i];
-        before = found.get(key);
-        found.set(key, before === undefined ? 1 : before + 1);
-      }
+      /* the query words a document holds as they are (coordNorm) */
+      found.size = countLoop(keys, count, found.values, found.stamp, found.gen, found.keys, found.size);
     }
-    if (bit) {
-      for (i = 0; i < keys.length; i++) direct[keys[i]] |= bit;
-    }
-    for (i = 0; i < keys.length; i++) {
-      key = keys[i];
-      var s = tfs[i] * idf * norms(key) * penalty;
-      before = termScores.get(key);
-      termScores.set(key, before === undefined ? s : before + s);
-    }
+    if (bit) bitLoop(keys, count, direct, bit);
+    termScores.size = scoreLoop(keys, tfs, count, lengths, idf, penalty,
+      termScores.values, termScores.stamp, termScores.gen, termScores.keys, termScores.size);
   };
 
   for (var t = 0; t < n; t++) {
@@ -325,20 +413,16 @@ function* fieldScores(index, units, field, fc, prefixLast, direct, scratch) {
         scores = index.scores();
         scratch.fields.set(field, scores);
       }
-      scores.clear();
-      termScores.forEach(function (key, value) { scores.set(key, value); });
+      copyInto(scores.clear(), termScores);
+    } else if (and) {
+      scores = combine(index, scores, !scores ? copyScores(index, termScores) : termScores, and);
     } else {
-      scores = combine(index, scores, and && !scores ? copyScores(index, termScores) : termScores, and);
+      addInto(scores, termScores);
     }
     if (t + 1 < n) yield;
   }
 
-  if (scores) {
-    scores.forEach(function (key, score) {
-      var held = found.get(key);
-      if (held !== undefined) scores.set(key, score * held / n);
-    });
-  }
+  if (scores) coordLoop(scores.keys, scores.size, scores.values, found.values, found.stamp, found.gen, n);
   return scores;
 }
 
@@ -357,25 +441,27 @@ function* rankSteps(index, plan, options, lazy) {
   for (var field in config) {
     var scores = yield* fieldScores(index, units, field, config[field], prefixLast, direct, scratch);
     if (!scores) continue;
-    var boost = config[field].boost;
-    scores.forEach(function (key, s) {
-      var before = total.get(key);
-      total.set(key, before === undefined ? s * boost : before + s * boost);
-    });
+    /* total[key] += score x boost */
+    total.size = mergeLoop(scores.keys, scores.values, scores.size, config[field].boost, true,
+      total.values, total.stamp, total.gen, total.keys, total.size);
     yield;
   }
   var all = units.length >= 30 ? -1 : (1 << units.length) - 1;
   /* elasticlunr's order before its sort: the keys that read as array indexes first, by
-     their number, then the others in the order they were first scored */
-  var keys = [];
-  var ints = [];
-  total.forEach(function (key) {
-    if (index.intKey(key) >= 0) ints.push(key);
-    else keys.push(key);
-  });
-  if (ints.length) {
-    ints.sort(function (a, b) { return index.intKey(a) - index.intKey(b); });
-    keys = ints.concat(keys);
+     their number, then the others in the order they were first scored (no such key:
+     the order they were scored in) */
+  var keys = listOf(total.keys, total.size);
+  if (!index.ints || index.ints.size > 0) {
+    var ints = [];
+    var others = [];
+    keys.forEach(function (key) {
+      if (index.intKey(key) >= 0) ints.push(key);
+      else others.push(key);
+    });
+    if (ints.length) {
+      ints.sort(function (a, b) { return index.intKey(a) - index.intKey(b); });
+      keys = ints.concat(others);
+    }
   }
   /* elasticlunr's (stable) sort, then, only when alternatives took part, the modules
      holding every word themselves first; on typed arrays and a permutation, which is
@@ -384,11 +470,7 @@ function* rankSteps(index, plan, options, lazy) {
   var score = new Float64Array(n);
   var held = new Uint8Array(n);
   var perm = new Uint32Array(n);
-  for (var i = 0; i < n; i++) {
-    score[i] = total.get(keys[i]);
-    held[i] = all >= 0 && direct[keys[i]] === all ? 1 : 0;
-    perm[i] = i;
-  }
+  hitsLoop(keys, n, total.values, direct, all, score, held, perm);
   giveScratch(index, scratch);
   var tiers = units.some(function (u) { return (u.corrections || NOTHING).length || (u.suffixes || NOTHING).length; });
   if (lazy) return new Ranking(keys, score, held, tiers);
