@@ -1,12 +1,13 @@
 'use strict';
 /* What the search benchmarks share (benches/search-typing.js, benches/pagefind.js):
 
-   - gzipServer(dir, {mounts, pages}): a static server on 127.0.0.1 that sends every
+   - gzipServer(dir, {mounts, pages, prime}): a static server on 127.0.0.1 that sends every
      compressible file (html, css, js, json, xml, txt, svg) gzipped at zlib level 6, as
      static hosts do, compressed once and then cached, `Cache-Control: no-store`; other
      files (images, Pagefind's .pf_* and .pagefind files, which Pagefind writes already
      compressed) as they are. `mounts` serves other directories under a URL prefix
      ({'/pagefind/': dir}), `pages` in-memory files ({'/__pagefind/index.html': html}).
+     `prime` lists directories of `dir` compressed before it starts ({prime: ['static']}).
      `log` lists every response: {path, bytes (on the wire), raw}.
    - Traffic(page, server): which requests a page made, by resource type, so that the
      bytes of its scripts and fetches are counted whatever their names or number.
@@ -45,6 +46,24 @@ function gzipServer(dir, options = {}) {
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
+  /* `prime`: directories (relative to `dir`) whose files are compressed before the
+     server starts, so that the first page of a benchmark does not wait for its files'
+     first compression (a host serves them compressed from the start) */
+  const entryOf = (file) => {
+    const bytes = fs.readFileSync(file);
+    return { raw: bytes, gz: COMPRESSIBLE.test(file) ? zlib.gzipSync(bytes, { level: GZIP_LEVEL }) : null };
+  };
+  const walk = (rel) => {
+    const at = path.join(roots[roots.length - 1][1], rel);
+    if (!fs.existsSync(at)) return;
+    if (fs.statSync(at).isDirectory()) {
+      fs.readdirSync(at).sort().forEach((name) => walk(path.posix.join(rel, name)));
+      return;
+    }
+    const found = resolve(roots[roots.length - 1][1], '/' + rel);
+    if (found.file && !cache.has(found.file)) cache.set(found.file, entryOf(found.file));
+  };
+  (options.prime || []).forEach(walk);
   const server = http.createServer((req, res) => {
     const urlPath = (req.url || '/').split(/[?#]/)[0];
     if (Object.prototype.hasOwnProperty.call(pages, urlPath)) {

@@ -30,6 +30,7 @@
    nothing else on the page. */
 import { openIndex } from './sharded.js';
 import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
+import { warmUp } from './warm.js';
 import { soon, beginBurst, BURST_SLICE_MS } from './tasks.js';
 import { queryTerms } from './text.js';
 import { SUFFIX_MIN } from './typo.js';
@@ -343,7 +344,9 @@ function setUp(form, input) {
   }
 
   input.addEventListener('focus', function () {
-    open().catch(function () { /* shown when a query needs it */ });
+    /* the search code run once on a made-up index while the visitor starts typing:
+       the first query then finds it compiled (warm.js) */
+    open().then(function (engine) { warmUp(engine.meta); }, function () { /* shown when a query needs it */ });
     if (input.value.trim()) {
       if (input.value.trim() === shownFor) show();
       else typed();

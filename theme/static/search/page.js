@@ -9,6 +9,7 @@ import './header.js';
 import { NOTHING, queryTerms } from './text.js';
 import { openIndex, prefetchListing } from './sharded.js';
 import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
+import { warmUp } from './warm.js';
 import { SUFFIX_MIN } from './typo.js';
 import { nextTask, afterFrame, soon, beginBurst, SLICE_MS, BURST_SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
@@ -933,6 +934,9 @@ function startSearchPage() {
 
   input.addEventListener('focus', function () {
     if (!engine && !loading) update();
+    /* the search code run once on a made-up index while the visitor starts typing:
+       the first query then finds it compiled (warm.js) */
+    if (loading) loading.then(function () { warmUp(meta); }, function () { /* shown by update */ });
   });
 
   input.addEventListener('input', function () {
