@@ -46,6 +46,19 @@ test('with typos off, the results are the engine\'s, bit for bit, and no alterna
   }
 });
 
+test('the warm-up ranks its made-up queries and changes no result', async () => {
+  const { warmUp } = await import(moduleUrl('warm.js'));
+  const warmed = await warmUp(search.meta, (fn) => fn());
+  assert.ok(Array.isArray(warmed) && warmed.length === 3 && warmed.every((n) => n > 0), `warm-up hits: ${JSON.stringify(warmed)}`);
+  const options = client.searchOptions(search.meta);
+  for (const q of QUERIES) {
+    const off = Object.assign({}, options, { typos: false });
+    const { hits } = await tolerant.search(search.sharded(), q, off);
+    const engine = await search.sharded().hits(q, options);
+    assert.deepEqual(hits.map((h) => [h.doc, h.score]), engine.map((h) => [h.doc, h.score]), `"${q}" after the warm-up`);
+  }
+});
+
 test('with typos on, a module holding every word itself is never outranked by one that does not', async () => {
   let reordered = 0;
   for (const options of optionSets()) {

@@ -85,12 +85,14 @@ function one(index, query) {
     ranking.first(8);
     ranking.ordered(20, null);
     ranking.ordered(20, function (doc) { return doc % 2 === 0; });
+    return ranking.length;
   });
 }
 
-/* A promise, once per page, of the warm-up done, each query in a task of its own while
-   the page is idle (`idle(fn)`: requestIdleCallback where there is one). `meta`: the
-   real index's meta.json. A failure is swallowed: the warm-up is only ever a head start. */
+/* A promise, once per page, of the warm-up done (of the number of hits of each made-up
+   query: the tests check it ran), each query in a task of its own while the page is idle
+   (`idle(fn)`: requestIdleCallback where there is one). `meta`: the real index's
+   meta.json. A failure resolves to null: the warm-up is only ever a head start. */
 export function warmUp(meta, idle) {
   if (done) return done;
   var later = idle || function (fn) {
@@ -101,13 +103,15 @@ export function warmUp(meta, idle) {
     return new Promise(function (resolve) { later(function () { resolve(work()); }); });
   };
   var index = null;
+  var hits = [];
+  var keep = function (n) { hits.push(n); };
   done = step(function () {
     index = madeUp(meta);
     return one(index, 'warm');
-  }).then(function () {
+  }).then(keep).then(function () {
     return step(function () { return one(index, 'warmest warme'); });
-  }).then(function () {
+  }).then(keep).then(function () {
     return step(function () { return one(index, 'warmer wa warm'); });
-  }).then(null, function () {});
+  }).then(keep).then(function () { return hits; }, function () { return null; });
   return done;
 }
