@@ -52,8 +52,9 @@ const DENSE_MIN: usize = 256;
 /// `lengths/<field>/<k>.json` hold this many documents, or more: at most this many
 /// files a field. Few: a dense posting's documents are spread over every chunk, so a
 /// common term fetches them all, and a browser asks a host over HTTP/1.1 for six files at
-/// a time.
-const LENGTH_FILES: usize = 4;
+/// a time: two, beside a query's three or four term and suffix shards, keep a first query
+/// of common words in one wave of requests.
+const LENGTH_FILES: usize = 2;
 const LENGTH_CHUNK_MIN: usize = 2048;
 
 /// One document's text, field by field, in [`FIELDS`] order.
