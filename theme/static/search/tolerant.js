@@ -18,7 +18,7 @@
    returns a plan; `rank` scores a plan synchronously. */
 import { queryTerms, runPipeline, NOTHING, PREFIX_MIN } from './text.js';
 import { configure, expands, combine } from './engine.js';
-import { Ranking } from './ranking.js';
+import { Ranking, rankOrder } from './ranking.js';
 import { lookupKeys, shardOfKey, nearWords, suffixShards, suffixTerms, SUFFIX_MIN } from './typo.js';
 import { SLICE_MS } from './tasks.js';
 import { listed } from './sharded.js';
@@ -475,7 +475,7 @@ function* rankSteps(index, plan, options, lazy) {
   var tiers = units.some(function (u) { return (u.corrections || NOTHING).length || (u.suffixes || NOTHING).length; });
   if (lazy) return new Ranking(keys, score, held, tiers);
   yield;
-  perm.sort(function (a, b) { return (tiers ? held[b] - held[a] : 0) || (score[b] - score[a]) || (a - b); });
+  perm.sort(rankOrder(held, score, tiers));
   var results = new Array(n);
   for (var r = 0; r < n; r++) {
     var at = perm[r];
