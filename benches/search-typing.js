@@ -384,7 +384,8 @@ async function main() {
             await page.evaluate(arm, { q: value, expected: await expected(value), changed: true, mode: 'page' });
             await page.keyboard.press(key === ' ' ? 'Space' : key);
             const typed = await benchResult(page);
-            result.keys.push({ query: q, value, ms: typed.ms, topMs: typed.topMs, fetched: traffic.costs(before).files.length });
+            const files = traffic.costs(before).files.map((f) => f.path.replace(/^\/search-index\/([^/]+)\/.*$/, '$1'));
+            result.keys.push({ query: q, value, ms: typed.ms, topMs: typed.topMs, fetched: files.length, files });
           }
           if (q === FIRST_QUERY) {
             for (const p of PASTED_QUERIES) {
@@ -605,6 +606,8 @@ async function main() {
     `keys fetching p95 ${ms(out.key_fetching_p95_ms)}, the others ${ms(out.key_cached_p95_ms)}; with the full redraw and status p95 ${out.key_full_p95_ms.toFixed(1)} ms`);
   p(`  per key (last round, "${FIRST_QUERIES[0][1]}"): ${result.keys.filter((k) => k.query === FIRST_QUERY).slice(-FIRST_QUERIES[0][1].length)
     .map((k) => `${JSON.stringify(k.value.slice(FIRST_QUERY.length))} ${k.topMs.toFixed(0)}${k.fetched ? '*' : ''}`).join(', ')} (ms; * fetched)`);
+  p(`  slowest keys: ${result.keys.slice().sort((a, b) => b.topMs - a.topMs).slice(0, 8)
+    .map((k) => `${JSON.stringify(k.value)} ${k.topMs.toFixed(0)}${k.fetched ? ` (${k.files.join(' ')})` : ''}`).join(', ')} (ms; what the key fetched, from the pause before it)`);
   p(`Filters alone, from navigation start (the page's performance.now()): cards listed | counts shown | both (the verdict's) | both, after the load event's end`);
   for (const f of filterRows) {
     p(`  ${f.url.padEnd(52)} ${String(f.count).padStart(6)} modules: ${ms(f.cards_ms)} | ${ms(f.counts_ms)}${f.opened ? ' after opening the panel' : ''} | ${ms(f.total_ms)} | ${ms(f.after_load_ms)}`);
