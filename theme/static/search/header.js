@@ -329,10 +329,11 @@ function setUp(form, input) {
       show();
       return;
     }
-    /* everything loaded, or a key after a pause: at once; else once the typing pauses */
+    /* everything loaded, or a key after a pause (a paste, a first key, whether or not
+       the index has opened yet: run waits for it): at once; else once the typing pauses */
     var loaded = ready && !ready.index.missing(query, queryOptions(ready, query, false).options).length;
     var wide = !loaded && ready && widePrefix(ready.index, input.value);
-    if (loaded || (ready && !following && !wide)) {
+    if (loaded || (!following && !wide)) {
       beginBurst();
       run(query);
       return;
