@@ -157,6 +157,14 @@ test('the word being typed matches through a shorter prefix, a misspelt one is c
   const docs = (list) => list.filter((h) => h.direct).map((h) => h.doc).sort((x, y) => x - y);
   assert.deepEqual(docs(hits), docs(shorter.hits));
   assert.ok(hits.length > (await tolerant.search(search.sharded(), 'image', options)).hits.length, 'more than "image" alone');
+  /* a word one unit shorter than the fuzzy prefix ("medica", towards "medical", indexed
+     as "medic") reads one fuzzy shard too, where a typo lookup reads seven */
+  const six = search.sharded();
+  const medica = await tolerant.search(six, 'medica', options);
+  assert.equal(medica.plan.units[0].term, 'medic');
+  assert.equal(medica.plan.corrected, false, 'no "Showing results for"');
+  assert.equal(six.reads.filter((p) => p.startsWith('fuzzy/')).length, 1, `one fuzzy shard: ${six.reads}`);
+  assert.ok(medica.hits.length > 0);
   const exact = await tolerant.search(search.sharded(), 'image classifica', Object.assign({}, options, { typos: false }));
   assert.equal(exact.plan.units[1].term, 'classifica', 'exact mode keeps the word as typed');
 });

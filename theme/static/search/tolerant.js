@@ -115,14 +115,17 @@ function matchesItself(index, unit, config, prefixLast) {
 
 /* For the last word, typed as a prefix, that matches nothing: when it starts a word of
    the index (the fuzzy shard of its first `fuzzy.prefix` units lists the words starting
-   with them, so a word that short or shorter is left to the typo lookup), the word cut
+   with them, and that of a word one unit shorter the words starting with it, under the
+   key that deletes the unit after it; a shorter word is left to the typo lookup), the word cut
    by one to TYPED_CUT characters (never under PREFIX_MIN + 1), the first whose term
    matches as a prefix becomes the word's term ("classifica" -> "classific" ->
    "classif", what "classification" is indexed as). A misspelt word ("intrusoin")
    starts no word: it is corrected. A promise of whether one did. */
 var TYPED_CUT = 4;
 function typedPrefix(index, u, config, fuzzy) {
-  if (!fuzzy || u.word.length < fuzzy.prefix) return Promise.resolve(false);
+  /* "medica" (towards "medical", indexed as "medic"): one shard, where the typo lookup
+     would read seven */
+  if (!fuzzy || u.word.length < fuzzy.prefix - 1) return Promise.resolve(false);
   var key = u.word.slice(0, fuzzy.prefix);
   return fuzzyShard(index, shardOfKey(key, fuzzy.shards)).then(function (map) {
     var words = map.get(key) || NOTHING;
