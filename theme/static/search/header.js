@@ -31,7 +31,8 @@
 import { openIndex } from './sharded.js';
 import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText } from './tolerant.js';
 import { warmUp } from './warm.js';
-import { soon, beginBurst, BURST_SLICE_MS } from './tasks.js';
+import { soon, beginBurst, nextTask, afterFrame, BURST_SLICE_MS } from './tasks.js';
+import { prefetchNext } from './predict.js';
 import { queryTerms } from './text.js';
 import { SUFFIX_MIN } from './typo.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
@@ -307,6 +308,14 @@ function setUp(form, input) {
             setTimeout(function () {
               if (n === seq) run(query, true);
             }, Math.max(0, SETTLE_MS - (Date.now() - lastInputAt)));
+            /* between keys: the options the next key will likely show (predict.js),
+               once these are drawn */
+            afterFrame(function () {
+              if (n !== seq) return;
+              prefetchNext(engine.index, query, options, result.plan, function (ranking) {
+                return ranking.first(MAX_RESULTS).map(function (h) { return h.doc; });
+              }, nextTask, stale);
+            });
           }
         });
       });

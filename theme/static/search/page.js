@@ -10,6 +10,7 @@ import { NOTHING, queryTerms } from './text.js';
 import { openIndex, prefetchListing } from './sharded.js';
 import { prepare, rankingInSteps, widePrefix, matchedTerms, matcher, correctedQuery, loadText, loadedText } from './tolerant.js';
 import { warmUp } from './warm.js';
+import { prefetchNext } from './predict.js';
 import { SUFFIX_MIN } from './typo.js';
 import { nextTask, afterFrame, soon, beginBurst, SLICE_MS, BURST_SLICE_MS } from './tasks.js';
 import { marked, excerpt, appendMarked } from './excerpt.js';
@@ -225,6 +226,7 @@ function startSearchPage() {
     var ranked = null; /* the plan's hits, once ranked */
     var view = null;
     var quick = false; /* the plan between keys: the last word without its suffix terms */
+    var guessed = false; /* the next key's cards asked for (predict.js) */
     var failed = function (error) {
       if (number !== updates) return;
       writeUrl();
@@ -342,6 +344,18 @@ function startSearchPage() {
       if (whole) writeUrl();
       render(view, whole ? after : null, !whole);
       if (!whole) setTimeout(step, Math.max(0, SETTLE_MS - (Date.now() - lastKeyAt)));
+      if (!whole && !guessed && view.plan && state.sort === 'relevance' && sinceKey < SETTLE_MS) {
+        /* between keys: the cards the next key will likely want (predict.js), once
+           this key's results are drawn */
+        guessed = true;
+        var guessFor = view;
+        afterFrame(function () {
+          if (number !== updates) return;
+          prefetchNext(engine, state.q, queryOptions(quick), guessFor.plan, function (ranking) {
+            return ranking.ordered(FIRST_CARDS, guessFor.keep).slice(0, FIRST_CARDS);
+          }, nextTask, function () { return number !== updates; });
+        });
+      }
     };
     step();
   }
@@ -388,7 +402,7 @@ function startSearchPage() {
     var sorted = plan && state.sort === 'relevance' ? ranked.ordered(shown, keep)
       : sortDocs(keep ? hits.filter(keep) : hits);
     var matches = plan ? matcher(engine, matchedTerms(engine, plan, queryOptions(quick))) : null;
-    return { list: true, hits: hits, sorted: sorted, plan: plan, matches: matches };
+    return { list: true, hits: hits, sorted: sorted, plan: plan, matches: matches, keep: keep };
   }
 
   /* The engine's options for the state: the page's, with typo tolerance and suffix
