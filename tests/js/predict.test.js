@@ -82,3 +82,38 @@ test('the cards of the guess are fetched, and the next keys find theirs loaded',
   assert.equal(await predict.prefetchNext(fresh, typed, options, again.plan, (r) => docsOf(r.first(6), 6), run, () => true), 0);
   assert.deepEqual(fresh.reads.slice(at), []);
 });
+
+/* "fis" stems to "fi", too short to be matched as a prefix: the guess completes the word
+   as typed, fetching the one shard of the terms starting with "fis" beside the cards
+   when it is not loaded, so that "fish" fetches nothing. (In the real catalogue's five
+   shards, "fi"'s own shard holds them: the first index has it loaded, the second is
+   left with only "plankton"'s.) */
+test('a word whose stem is too short to be a prefix is guessed from the word as typed', async () => {
+  const options = Object.assign({}, client.searchOptions(search.meta), { suffixLast: false });
+  const typed = 'plankton fis';
+  const index = search.sharded();
+  const { plan, hits } = await tolerant.search(index, typed, options);
+  assert.equal(plan.units[1].term, 'fi');
+  assert.equal(predict.completedQuery(index, typed, options, plan), 'plankton fish');
+  await index.loadDocs(docsOf(hits, 6));
+  assert.ok(await predict.prefetchNext(index, typed, options, plan, (r) => docsOf(r.first(6), 6), run, () => false) > 0);
+  let at = index.reads.length;
+  const next = await tolerant.search(index, 'plankton fish', options);
+  await index.loadDocs(docsOf(next.hits, 6));
+  assert.deepEqual(index.reads.slice(at), [], '"plankton fish" fetched nothing');
+
+  const bare = search.sharded();
+  /* "plankton" with its suffix terms, as the query "plankton fis" had it */
+  await tolerant.search(bare, 'plankton', client.searchOptions(search.meta));
+  const shards = predict.shardsToGuess(bare, typed, plan);
+  assert.equal(shards.length, 1, `one shard to guess from: ${shards}`);
+  at = bare.reads.length;
+  assert.ok(await predict.prefetchNext(bare, typed, options, plan, (r) => docsOf(r.first(6), 6), run, () => false) > 0);
+  const read = bare.reads.slice(at);
+  assert.deepEqual(read.filter((p) => p.startsWith('terms/')), [`terms/${shards[0]}.json`], `one term shard: ${read}`);
+  assert.ok(read.every((p) => /^(terms|lengths|suffix|docs)\//.test(p)), `${read}`);
+  at = bare.reads.length;
+  const after = await tolerant.search(bare, 'plankton fish', options);
+  await bare.loadDocs(docsOf(after.hits, 6));
+  assert.deepEqual(bare.reads.slice(at).filter((p) => /^(terms|docs)\//.test(p)), [], '"plankton fish" fetched no shard, no card');
+});
