@@ -14,7 +14,7 @@
    needs the shard of the terms starting with "fis"); a guess that fails costs those
    cards (about 200 bytes each, gzipped). The ranking runs in short slices that stop
    when a key comes (`stale`). */
-import { queryTerms, compareTerms, hasOwn, PREFIX_MIN } from './text.js';
+import { queryTerms, compareTerms, PREFIX_MIN } from './text.js';
 import { configure, expands } from './engine.js';
 import { prepare, rankingInSteps } from './tolerant.js';
 
@@ -23,14 +23,9 @@ var PREDICT_SLICE_MS = 4;
 
 /* How many documents list a term, over the fields searched (its shard loaded). */
 function listings(index, term, config) {
-  var entry = index.entry(term);
-  if (!entry) return 0;
   var n = 0;
   for (var field in config) {
-    if (config[field].boost === 0 || !hasOwn.call(entry, field)) continue;
-    var postings = entry[field];
-    if (Array.isArray(postings)) n += postings.length / 3;
-    else if (postings && Array.isArray(postings.pairs)) n += postings.pairs.length / 2;
+    if (config[field].boost !== 0) n += index.listedIn(field, term);
   }
   return n;
 }

@@ -304,6 +304,16 @@ ShardedIndex.prototype.df = function (field, term) {
   return postings ? postings.keys.length : 0;
 };
 
+/* df(field, term) read off the shard entry without decoding its postings (predict.js
+   weighs every completion of a prefix, most of which are never scored). */
+ShardedIndex.prototype.listedIn = function (field, term) {
+  var entry = this.entry(term);
+  var flat = entry && hasOwn.call(entry, field) ? entry[field] : null;
+  if (!flat) return 0;
+  if (Array.isArray(flat)) return (flat.length / 3) | 0;
+  return Array.isArray(flat.pairs) ? (flat.pairs.length / 2) | 0 : 0;
+};
+
 /* The field's lengths by document, as the decoded postings told them (0: not known yet,
    or no token in that field). */
 ShardedIndex.prototype.lengthsOf = function (field) {
