@@ -13,6 +13,7 @@ mod bundle;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
@@ -51,15 +52,20 @@ pub fn collect(static_dir: &Path, generated: Vec<(String, Vec<u8>)>) -> Result<A
         action: "link the imports of",
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
+    // Named after the source (as its importers name it), then minified: side by side,
+    // since the minifier is most of this stage (20 ms of the real catalogue's build).
+    let named: Vec<(String, OutputFile)> = sources
+        .into_par_iter()
+        .map(|(name, bytes)| {
+            let path = format!("static/{}", fingerprinted(&name, &bytes));
+            let bytes = if is_module(&name) { minified(&bytes) } else { bytes };
+            (name, OutputFile { path, bytes })
+        })
+        .collect();
     let mut assets = Assets::default();
-    for (name, mut bytes) in sources {
-        // Named after the source (as its importers name it), then minified.
-        let path = format!("static/{}", fingerprinted(&name, &bytes));
-        if is_module(&name) {
-            bytes = minified(&bytes);
-        }
-        assets.map.insert(name, path.clone());
-        assets.files.push(OutputFile { path, bytes });
+    for (name, file) in named {
+        assets.map.insert(name, file.path.clone());
+        assets.files.push(file);
     }
     Ok(assets)
 }
