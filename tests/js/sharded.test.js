@@ -103,7 +103,7 @@ function assertIdentical(ours, theirs, label) {
 test('the generated catalogue has what the checks need', () => {
   const { search, json } = theSite();
   const { meta } = search;
-  assert.equal(meta.version, 2);
+  assert.equal(meta.version, 3);
   assert.equal(meta.docCount, MODULES + TIES.length + 1);
   assert.equal(meta.docCount, json.documentStore.length);
   assert.deepEqual(meta.fields, json.fields);
@@ -120,7 +120,7 @@ test('search-index/ holds the same index as search-index.json', () => {
   for (const [slug, m] of Object.entries(search.modules)) assert.equal(refs[m.doc], slug);
   /* nothing per document in meta.json */
   for (const [key, value] of Object.entries(meta)) {
-    assert.ok(!Array.isArray(value) || value.length < meta.docCount / 4 || key === 'shards', `meta.json's ${key} has ${value.length} items`);
+    assert.ok(!Array.isArray(value) || value.length < meta.docCount / 4 || key === 'shards' || key === 'shared', `meta.json's ${key} has ${value.length} items`);
   }
   const lengthFiles = new Map();
   const lengthOf = (field, doc) => {
@@ -135,7 +135,11 @@ test('search-index/ holds the same index as search-index.json', () => {
   const fromShards = new Map(); /* field -> Map term -> [[ref, tf]] */
   for (const field of meta.fields) fromShards.set(field, new Map());
   let previous = null;
-  meta.shards.forEach((first, k) => {
+  const lists = client.shardLists(meta);
+  /* front-coded in meta.json: each first term without what it shares with the one before */
+  assert.ok(meta.shared.some((n) => n > 0), 'some first terms share a prefix');
+  assert.ok(JSON.stringify(meta.shards).length < JSON.stringify(lists.firsts).length * 0.9, 'front coding saves bytes');
+  lists.firsts.forEach((first, k) => {
     const entries = load(`terms/${k}.json`);
     assert.ok(entries.length > 0, `shard ${k} is not empty`);
     assert.equal(entries[0][0], first, `shard ${k} starts with its first term`);
@@ -170,8 +174,8 @@ test('search-index/ holds the same index as search-index.json', () => {
   });
   assert.ok(denseLists >= 20, `common words have dense postings: ${denseLists}`);
   /* meta.json names them, so that their lengths are fetched beside the shard */
-  assert.deepEqual(Object.keys(meta.dense).sort(), [...denseShards.keys()].sort());
-  for (const [field, shards] of denseShards) assert.deepEqual(meta.dense[field], [...shards].sort((a, b) => a - b), `dense shards of ${field}`);
+  assert.deepEqual(Object.keys(lists.dense).sort(), [...denseShards.keys()].sort());
+  for (const [field, shards] of denseShards) assert.deepEqual(lists.dense[field], [...shards].sort((a, b) => a - b), `dense shards of ${field}`);
   /* every term elasticlunr.js can reach in the tries (walked by UTF-16 code unit) */
   for (const field of meta.fields) {
     const reachable = new Map();
@@ -281,11 +285,11 @@ test('a query reads only the shards its terms need', async () => {
   assert.equal(await shardReads('😀'), 0, 'a term outside the BMP needs nothing');
   /* a common term's shard holds it alone (meta.json's `single`): a word after it, before
      the next shard, is known to be no term without fetching it */
-  const { meta } = search;
-  assert.ok(meta.single.length >= 1, `common terms have shards of their own: ${meta.single.length}`);
-  const k = meta.single[0];
-  const word = meta.shards[k] + 'zzq';
-  assert.ok(k + 1 === meta.shards.length || client.compareTerms(word, meta.shards[k + 1]) < 0, `${word} sorts into shard ${k}`);
+  const { firsts, single } = client.shardLists(search.meta);
+  assert.ok(single.length >= 1, `common terms have shards of their own: ${single.length}`);
+  const k = single[0];
+  const word = firsts[k] + 'zzq';
+  assert.ok(k + 1 === firsts.length || client.compareTerms(word, firsts[k + 1]) < 0, `${word} sorts into shard ${k}`);
   assert.equal(await shardReads(word + ' the'), 0, `"${word}" is in no shard: nothing fetched`);
   assert.deepEqual(await search.sharded().search(word, page), []);
   const index = search.sharded();

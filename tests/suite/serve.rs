@@ -457,13 +457,45 @@ fn search_content(
     files: &mut std::collections::BTreeMap<String, Vec<u8>>,
 ) -> (Vec<serde_json::Value>, serde_json::Value) {
     let mut meta: serde_json::Value = serde_json::from_slice(&files.remove("search-index/meta.json").unwrap()).unwrap();
-    let shards = meta.as_object_mut().unwrap().remove("shards").unwrap();
+    let rests = meta.as_object_mut().unwrap().remove("shards").unwrap();
+    let shared = meta.as_object_mut().unwrap().remove("shared").unwrap();
     // Shard numbers, which depend on the cut: checked against the shards, then left out.
-    let (single, dense) = (meta["single"].take(), meta["dense"].take());
+    // meta.json lists them as gaps, and the first terms front-coded.
+    let ungapped = |v: serde_json::Value| -> Vec<u64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .scan(0, |n, g| {
+                *n += g.as_u64().unwrap();
+                Some(*n)
+            })
+            .collect()
+    };
+    let single = serde_json::json!(ungapped(meta["single"].take()));
+    let dense: serde_json::Map<String, serde_json::Value> = meta["dense"]
+        .take()
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(f, v)| (f.clone(), serde_json::json!(ungapped(v.clone()))))
+        .collect();
+    let mut before: Vec<u16> = Vec::new();
+    let shards: Vec<String> = rests
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(shared.as_array().unwrap())
+        .map(|(rest, n)| {
+            before.truncate(n.as_u64().unwrap() as usize);
+            before.extend(rest.as_str().unwrap().encode_utf16());
+            String::from_utf16(&before).unwrap()
+        })
+        .collect();
     let mut terms = Vec::new();
-    for k in 0..shards.as_array().unwrap().len() {
+    for (k, first) in shards.iter().enumerate() {
         let bytes = files.remove(&format!("search-index/terms/{k}.json")).unwrap();
         let shard = serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap();
+        assert_eq!(shard[0][0], first.as_str(), "shard {k}: its first term, front-coded in meta.json");
         let listed = |v: &serde_json::Value| v.as_array().unwrap().iter().any(|x| x == k);
         assert_eq!(listed(&single), shard.len() == 1, "shard {k}: `single`");
         for field in ["title", "tags", "summary", "category", "body"] {

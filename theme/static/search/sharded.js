@@ -29,10 +29,31 @@ export function listed(value) {
   return Array.isArray(value) ? value.length > 0 : Array.isArray(value.pairs) && value.pairs.length > 0;
 }
 
+/* meta.json's lists of shards as they are meant: {firsts: the first term of each shard,
+   single: the shards holding one term, dense: {field: shards}}. meta.json has them
+   compact (docs/search-index.md): the first terms front-coded (`shards`, each without the
+   `shared[k]` units it shares with the one before), the shard numbers as gaps. */
+export function shardLists(meta) {
+  var firsts = [];
+  var before = '';
+  (meta.shards || NOTHING).forEach(function (rest, k) {
+    before = before.slice(0, (meta.shared && meta.shared[k]) || 0) + rest;
+    firsts.push(before);
+  });
+  var ungapped = function (gaps) {
+    var n = 0;
+    return (gaps || NOTHING).map(function (gap) { return (n += gap); });
+  };
+  var dense = {};
+  Object.keys(meta.dense || {}).forEach(function (field) { dense[field] = ungapped(meta.dense[field]); });
+  return { firsts: firsts, single: ungapped(meta.single), dense: dense };
+}
+
 export function ShardedIndex(meta, load) {
-  if (!meta || meta.version !== 2) {
-    throw new Error('search index: search-index/meta.json version ' + (meta && meta.version) + ' is not 2');
+  if (!meta || meta.version !== 3) {
+    throw new Error('search index: search-index/meta.json version ' + (meta && meta.version) + ' is not 3');
   }
+  var lists = shardLists(meta);
   this.meta = meta;
   this.fields = meta.fields.slice();
   this.ref = meta.ref;
@@ -41,11 +62,11 @@ export function ShardedIndex(meta, load) {
   this.lengths = new Map(); /* field -> Uint32Array over documents, filled from postings */
   this.lengthChunk = meta.lengthChunk || 1024;
   this.lengthLoads = new Map(); /* field + "/" + k -> promise of lengths/<field>/<k>.json */
-  this.firsts = meta.shards || [];
-  this.singles = new Set(meta.single || NOTHING); /* shards holding one term: their first */
+  this.firsts = lists.firsts;
+  this.singles = new Set(lists.single); /* shards holding one term: their first */
   var dense = this.denseIn = new Map(); /* shard -> the fields of its dense postings */
-  Object.keys(meta.dense || {}).forEach(function (field) {
-    meta.dense[field].forEach(function (k) { dense.set(k, (dense.get(k) || []).concat([field])); });
+  Object.keys(lists.dense).forEach(function (field) {
+    lists.dense[field].forEach(function (k) { dense.set(k, (dense.get(k) || []).concat([field])); });
   });
   this.load = load;
   this.ints = new Map();

@@ -23,7 +23,7 @@ var done = null;
 function madeUp(real) {
   var fields = real.fields.slice();
   var meta = {
-    version: 2,
+    version: 3,
     ref: real.ref,
     fields: fields,
     boosts: real.boosts,
